@@ -1,0 +1,192 @@
+"""The `openness` command line: thin commands over the index library.
+
+Every user mistake (bad registry, missing database, bad SQL, unknown project) ends in a
+one-line message naming the file / URL / line and exit status 2, never a traceback;
+the one table that maps errors to messages is `USER_ERRORS`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from crawler.captures import CaptureFormatError
+from crawler.results import ProjectCrawl
+from index import store
+from index.leaderboard import LEADERBOARD_COLUMNS, leaderboard, project_grades
+from index.output import FORMATS, render
+from index.refresh import RefreshOptions, refresh
+from index.registry import RegistryError, load_registry
+
+app = typer.Typer(
+    help="The Openness Index: how open generative AI systems really are, graded on 14 criteria with evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+
+# Errors that are the user's to fix: shown as one line, exit status 2.
+USER_ERRORS: tuple[type[Exception], ...] = (RegistryError, store.StoreError, CaptureFormatError, duckdb.Error)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB index file [default: $OPENNESS_DB or ./openness.duckdb]", show_default=False),
+]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
+
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    try:
+        yield
+    except USER_ERRORS as error:
+        err.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+        raise typer.Exit(2) from None
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...]) -> str:
+    if fmt not in allowed:
+        raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(allowed)}", param_hint="--format")
+    return fmt
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        err.print(f"[bold red]error:[/] {output}: cannot write ({error.strerror})")
+        raise typer.Exit(2) from None
+
+
+@app.command("refresh")
+def refresh_command(
+    registry: Annotated[
+        Path | None, typer.Option(help="Registry YAML of tracked systems [default: the registry shipped with the package]")
+    ] = None,
+    replay: Annotated[
+        Path | None,
+        typer.Option(help="Replay from the captures in this directory instead of the network.", file_okay=True),
+    ] = None,
+    db: DbOption = None,
+    snapshots: Annotated[Path, typer.Option(help="Where live runs record their captures.")] = Path("snapshots"),
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Projects crawled at once.")] = 4,
+) -> None:
+    """Crawl every tracked system, grade it, and write a new run into the index."""
+    with user_errors():
+        projects = load_registry(registry)
+        if replay is not None and not replay.exists():
+            raise store.StoreError(f"{replay}: no such capture directory")
+        options = RefreshOptions(
+            db=store.database_path(db),
+            registry_label=str(registry or "default"),
+            replay=replay,
+            snapshots=snapshots,
+            workers=workers,
+        )
+        try:
+            with _progress(len(projects)) as advance:
+                result = refresh(projects, options, advance)
+        except KeyboardInterrupt:
+            err.print("interrupted: the previous complete run stays the visible leaderboard")
+            raise typer.Exit(130) from None
+    summary = result.summary
+    err.print(
+        f"run {result.run_id} {result.status}: {summary['projects']} projects, "
+        f"{summary['resources']} resources, {summary.get('requests', 0)} requests, "
+        f"{sum(summary['failures'].values())} failures"
+    )
+    for url, error in result.failures[:20]:
+        err.print(f"  failed: {error}", highlight=False)
+    if len(result.failures) > 20:
+        err.print(f"  ... and {len(result.failures) - 20} more (see the resources table)")
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[ProjectCrawl], None]]:
+    if not err.is_terminal:
+        yield lambda crawl: None
+        return
+    columns = (TextColumn("crawling"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("crawl", total=total)
+        yield lambda crawl: progress.advance(task)
+
+
+@app.command("leaderboard")
+def leaderboard_command(
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, table, json or html")] = "table",
+    output: OutputOption = None,
+) -> None:
+    """The ranking of the latest complete run."""
+    _check_format(fmt, FORMATS)
+    with user_errors(), store.open_readonly(store.database_path(db)) as connection:
+        if store.latest_complete_run(connection) is None:
+            raise store.StoreError(f"{store.database_path(db)}: no complete run yet; run `openness refresh`")
+        board = leaderboard(connection)
+    columns = list(LEADERBOARD_COLUMNS) if fmt == "csv" else board.columns
+    keep = [board.columns.index(c) for c in columns]
+    rows = [tuple(row[i] for i in keep) for row in board.rows]
+    _emit(render(columns, rows, fmt, title="Openness Index"), output)
+
+
+@app.command("query")
+def query_command(
+    sql: Annotated[str, typer.Argument(help="SQL to run; the index is opened read-only with no file access.")],
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+    output: OutputOption = None,
+) -> None:
+    """Read-only SQL over the index (tables: runs, projects, resources, grades; views: latest_run, latest_grades)."""
+    _check_format(fmt, ("table", "csv", "json"))
+    with user_errors(), store.open_readonly(store.database_path(db), locked=True) as connection:
+        cursor = connection.execute(sql)
+        if cursor.description is None:
+            raise store.StoreError("the statement returned no rows")
+        columns = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    _emit(render(columns, rows, fmt), output)
+
+
+@app.command("show")
+def show_command(
+    project: Annotated[str, typer.Argument(help="Registry id of the project.")],
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+) -> None:
+    """Every criterion of one project: grade, reason, and the evidence URLs."""
+    _check_format(fmt, ("table", "json"))
+    with user_errors(), store.open_readonly(store.database_path(db)) as connection:
+        grades = project_grades(connection, project)
+        if not grades.rows:
+            raise store.StoreError(f"no project {project!r} in the latest complete run")
+    if fmt == "json":
+        _emit(render(grades.columns, grades.rows, "json"), None)
+        return
+    total = sum(row[2] for row in grades.rows)
+    lines = [f"{project}: openness {total:g} / 14"]
+    for criterion, grade, _, reason, evidence, rule, stale, stale_reason, _ in grades.rows:
+        lines.append(f"  {criterion:<13} {grade:<8} {reason}  [{rule}]")
+        lines += [f"  {'':<13} {'':<8} evidence: {url}" for url in evidence]
+    _emit("\n".join(lines) + "\n", None)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

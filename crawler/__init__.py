@@ -1,0 +1,1 @@
+"""Crawler: HTTP with record/replay, and the per-service fetchers (Hub, GitHub, PyPI, arXiv)."""

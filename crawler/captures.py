@@ -1,0 +1,187 @@
+"""Captures: the recorded-HTTP format of CAPTURES.md (JSON Lines, optionally gzipped).
+
+Owns URL normalisation, reading a capture directory into a lookup (last line for a URL
+wins), and writing exchanges with credentials stripped.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import gzip
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+KEPT_HEADERS = frozenset(
+    {"content-type", "etag", "last-modified", "location", "link", "retry-after", "x-repo-commit"}
+)
+CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "set-cookie"})
+CREDENTIAL_QUERY_KEYS = frozenset({"token", "access_token", "api_key", "apikey", "key", "client_secret"})
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class CaptureFormatError(ValueError):
+    """A capture line that is not a valid exchange; names the file and line."""
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One HTTP exchange as the crawler sees it: the canonical URL and the raw body."""
+
+    url: str
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    fetched_at: str | None = None
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+
+def normalise_url(url: str) -> str:
+    """The matching key of CAPTURES.md: scheme/host lower-cased, default port dropped,
+    query sorted by name then value (repeated keys kept), nothing else touched."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if parts.port and parts.port != DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{parts.port}"
+    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)), safe=":/")
+    return urlunsplit((scheme, host, parts.path, query, ""))
+
+
+def strip_credentials(url: str) -> str:
+    """Drop tokens carried in a URL's query or userinfo."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in CREDENTIAL_QUERY_KEYS]
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe=":/"), parts.fragment))
+
+
+def exchange_to_record(exchange: Exchange) -> dict[str, Any]:
+    """The capture line for an exchange: JSON bodies as `json`, text as `body`, else base64."""
+    headers = {
+        name: value
+        for name, value in exchange.headers.items()
+        if name in KEPT_HEADERS or name.startswith("x-ratelimit-")
+    }
+    record: dict[str, Any] = {"url": strip_credentials(exchange.url), "status": exchange.status, "headers": headers}
+    record.update(_body_fields(exchange.body, exchange.content_type))
+    if exchange.fetched_at:
+        record["fetched_at"] = exchange.fetched_at
+    return record
+
+
+def _body_fields(body: bytes, content_type: str) -> dict[str, Any]:
+    if not body:
+        return {}
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return {"body_base64": base64.b64encode(body).decode("ascii")}
+    if "json" in content_type:
+        try:
+            return {"json": json.loads(text)}
+        except ValueError:
+            pass
+    return {"body": text}
+
+
+def record_to_exchange(record: dict[str, Any], where: str) -> Exchange:
+    """Parse one capture line; `where` (file:line) goes into the error."""
+    if not isinstance(record, dict) or not isinstance(record.get("url"), str):
+        raise CaptureFormatError(f"{where}: capture line has no 'url'")
+    status = record.get("status")
+    if not isinstance(status, int):
+        raise CaptureFormatError(f"{where}: capture line for {record['url']} has no integer 'status'")
+    headers = {str(k).lower(): str(v) for k, v in (record.get("headers") or {}).items()}
+    if "json" in record:
+        body = json.dumps(record["json"], ensure_ascii=False).encode("utf-8")
+        headers.setdefault("content-type", "application/json")
+    elif "body" in record:
+        body = str(record["body"]).encode("utf-8")
+    elif "body_base64" in record:
+        body = base64.b64decode(record["body_base64"])
+    else:
+        body = b""
+    return Exchange(record["url"], status, headers, body, record.get("fetched_at"))
+
+
+def capture_files(directory: Path) -> list[Path]:
+    """Every capture file below a directory, in a stable order."""
+    return sorted(p for p in directory.rglob("*") if p.name.endswith((".jsonl", ".jsonl.gz")) and p.is_file())
+
+
+def _open_text(path: Path) -> IO[str]:
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8")
+    return path.open(encoding="utf-8")
+
+
+def iter_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Stream (file:line, record) pairs from one capture file."""
+    with _open_text(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                yield where, json.loads(line)
+            except ValueError as error:
+                raise CaptureFormatError(f"{where}: not valid JSON ({error})") from error
+
+
+class CaptureStore:
+    """Captured exchanges keyed by normalised URL; the last line for a URL wins."""
+
+    def __init__(self, exchanges: dict[str, Exchange] | None = None) -> None:
+        self._by_url: dict[str, Exchange] = dict(exchanges or {})
+
+    @classmethod
+    def load(cls, path: Path) -> CaptureStore:
+        """Read a capture directory (recursively) or a single capture file."""
+        files = [path] if path.is_file() else capture_files(path)
+        store = cls()
+        for file in files:
+            for where, record in iter_records(file):
+                exchange = record_to_exchange(record, where)
+                store._by_url[normalise_url(exchange.url)] = exchange
+        return store
+
+    def get(self, url: str) -> Exchange | None:
+        return self._by_url.get(normalise_url(url))
+
+    def nearest(self, url: str, count: int = 3) -> list[str]:
+        """Captured URLs that look most like `url`, to explain a replay miss."""
+        return difflib.get_close_matches(normalise_url(url), list(self._by_url), n=count, cutoff=0.6)
+
+    def __len__(self) -> int:
+        return len(self._by_url)
+
+
+class CaptureWriter:
+    """Appends exchanges to one plain JSON Lines file, thread-safely, flushing each line
+    so a crash loses at most the exchange being written (a gzip stream cut short by a
+    crash would not be readable to the end)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._handle: IO[str] = path.open("a", encoding="utf-8")
+
+    def write(self, exchange: Exchange) -> None:
+        line = json.dumps(exchange_to_record(exchange), ensure_ascii=False, sort_keys=True)
+        with self._lock:
+            self._handle.write(line + "\n")
+            self._handle.flush()
+
+    def close(self) -> None:
+        with self._lock:
+            self._handle.close()

@@ -1,0 +1,184 @@
+"""The crawl: from each project's entry point, fetch what a careful human would read,
+one hop deep.
+
+Entry points are a Hub model (info and card) and/or a GitHub repo (repo, README, tree).
+From those, one hop: base models (with their cards), datasets named in the cards (info
+and card), GitHub repos linked, arXiv ids, PyPI packages in `pip install` lines, and Hub
+models linked from a README. Links in the base models' cards count as the project's own
+cards; links found in one-hop resources are not followed further.
+"""
+
+from __future__ import annotations
+
+import re
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from crawler import links
+from crawler.arxiv import ArxivFetcher
+from crawler.github import GitHubFetcher
+from crawler.http import HttpCore
+from crawler.hub import HubFetcher
+from crawler.pypi import PyPIFetcher
+from crawler.results import Fetched, ProjectCrawl
+from index.evidence.code import decode_readme
+from index.registry import Project
+
+# A README can link dozens of repos; a careful reader follows the first ones.
+MAX_LINKS_PER_KIND = 20
+BASE_MODEL_TAG_KINDS = ("finetune", "adapter", "quantized", "merge")
+BASE_MODEL_WORDS = re.compile(
+    r"base model|fine-?tuned (?:from|on|version of)|based on|built (?:on|upon)|initiali[sz]ed from|trained from", re.I
+)
+_NAME = r"[A-Za-z0-9_][A-Za-z0-9._-]*"
+REPO_ID = re.compile(rf"{_NAME}/{_NAME}")
+REPO_ID_OR_NAME = re.compile(rf"(?:{_NAME}/)?{_NAME}")
+
+
+@dataclass
+class Fetchers:
+    hub: HubFetcher
+    github: GitHubFetcher
+    pypi: PyPIFetcher
+    arxiv: ArxivFetcher
+
+    @classmethod
+    def over(cls, core: HttpCore) -> Fetchers:
+        return cls(HubFetcher(), GitHubFetcher(core), PyPIFetcher(core), ArxivFetcher(core))
+
+
+def crawl_all(
+    projects: Iterable[Project],
+    fetchers: Fetchers,
+    workers: int = 4,
+    on_done: Callable[[ProjectCrawl], None] | None = None,
+) -> list[ProjectCrawl]:
+    """Crawl every project; results come back in registry order whatever the pool did."""
+    projects = list(projects)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = [pool.submit(crawl_project, project, fetchers) for project in projects]
+        results = []
+        for future in futures:
+            crawl = future.result()
+            if on_done is not None:
+                on_done(crawl)
+            results.append(crawl)
+    return results
+
+
+def crawl_project(project: Project, fetchers: Fetchers) -> ProjectCrawl:
+    crawl = ProjectCrawl(project.id)
+    own_texts: list[str] = []
+    if project.hf:
+        own_texts += _crawl_hub_entry(project.hf, fetchers, crawl)
+    if project.github:
+        own_texts += _crawl_github_entry(project.github, fetchers, crawl)
+    _follow_links(own_texts, fetchers, crawl)
+    return crawl
+
+
+def _crawl_hub_entry(repo_id: str, fetchers: Fetchers, crawl: ProjectCrawl) -> list[str]:
+    info, card = _model_with_card("model", repo_id, fetchers, crawl)
+    texts = [card]
+    bases = base_models(info.data if info.ok else None) or bases_linked_in_card(card)
+    for base in bases[:MAX_LINKS_PER_KIND]:
+        if base != repo_id:
+            _, base_card = _model_with_card("base", base, fetchers, crawl)
+            texts.append(base_card)
+    return texts
+
+
+def _crawl_github_entry(full_name: str, fetchers: Fetchers, crawl: ProjectCrawl) -> list[str]:
+    return [_github_repo("github", full_name, fetchers, crawl)]
+
+
+def _model_with_card(role: str, repo_id: str, fetchers: Fetchers, crawl: ProjectCrawl) -> tuple[Fetched, str]:
+    info = fetchers.hub.model(repo_id)
+    crawl.add(role, info)
+    card = fetchers.hub.model_card(repo_id)
+    crawl.add(role, card)
+    return info, card.data if card.ok else ""
+
+
+def _github_repo(role: str, full_name: str, fetchers: Fetchers, crawl: ProjectCrawl) -> str:
+    repo = fetchers.github.repo(full_name)
+    crawl.add(role, repo)
+    readme = fetchers.github.readme(full_name)
+    crawl.add(role, readme)
+    if repo.ok and isinstance(repo.data.get("default_branch"), str):
+        # A renamed repo answers under its new name; address the tree by that name.
+        current_name = repo.data.get("full_name") or full_name
+        crawl.add(role, fetchers.github.tree(current_name, repo.data["default_branch"]))
+    return decode_readme(readme.data) if readme.ok else ""
+
+
+def _follow_links(texts: list[str], fetchers: Fetchers, crawl: ProjectCrawl) -> None:
+    """One hop from the project's own cards and README."""
+    text = "\n\n".join(t for t in texts if t)
+    infos = [f.data for role in ("model", "base") for f in crawl.of(role, "hf_model") if f.ok]
+    entry_repos = {f.target.lower() for f in crawl.of("github", "github_repo")}
+
+    for dataset in _unique(_datasets_of(infos) + links.hf_datasets(text))[:MAX_LINKS_PER_KIND]:
+        crawl.add("dataset", fetchers.hub.dataset(dataset))
+        crawl.add("dataset", fetchers.hub.dataset_card(dataset))
+    crawled_models = {f.target for f in crawl.of("model") + crawl.of("base")}
+    for model in [m for m in links.hf_models(text) if m not in crawled_models][:MAX_LINKS_PER_KIND]:
+        _model_with_card("linked_model", model, fetchers, crawl)
+    for repo in [r for r in links.github_repos(text) if r.lower() not in entry_repos][:MAX_LINKS_PER_KIND]:
+        _github_repo("linked_github", repo, fetchers, crawl)
+    for arxiv_id in _unique(_arxiv_of(infos) + links.arxiv_ids(text))[:MAX_LINKS_PER_KIND]:
+        crawl.add("arxiv", fetchers.arxiv.entry(arxiv_id))
+    for package in links.pip_install_targets(text)[:MAX_LINKS_PER_KIND]:
+        crawl.add("pypi", fetchers.pypi.project(package))
+
+
+def base_models(info: Any) -> list[str]:
+    """Base models named by `cardData.base_model` (a string or a list) or `base_model:` tags."""
+    if info is None:
+        return []
+    named: list[str] = []
+    card_data = info.card_data.to_dict() if getattr(info, "card_data", None) else {}
+    declared = card_data.get("base_model")
+    if isinstance(declared, str):
+        named.append(declared)
+    elif isinstance(declared, list):
+        named += [b for b in declared if isinstance(b, str)]
+    for tag in info.tags or []:
+        if tag.startswith("base_model:"):
+            value = tag.removeprefix("base_model:")
+            kind, _, rest = value.partition(":")
+            named.append(rest if kind in BASE_MODEL_TAG_KINDS and rest else value)
+    return _unique(n.strip() for n in named if is_repo_id(n.strip()))
+
+
+def bases_linked_in_card(card: str) -> list[str]:
+    """Hub models linked on a line that says the model was built from them."""
+    lines = (line for line in card.splitlines() if BASE_MODEL_WORDS.search(line))
+    return _unique(model for line in lines for model in links.hf_models(line))
+
+
+def is_repo_id(value: str, allow_bare_name: bool = False) -> bool:
+    """A Hub or GitHub `owner/name` of safe characters (never a path like `../x`)."""
+    pattern = REPO_ID_OR_NAME if allow_bare_name else REPO_ID
+    return bool(pattern.fullmatch(value))
+
+
+def _datasets_of(infos: list[Any]) -> list[str]:
+    found: list[str] = []
+    for info in infos:
+        card_data = info.card_data.to_dict() if getattr(info, "card_data", None) else {}
+        declared = card_data.get("datasets")
+        found += [declared] if isinstance(declared, str) else [d for d in declared or [] if isinstance(d, str)]
+        found += [t.removeprefix("dataset:") for t in info.tags or [] if t.startswith("dataset:")]
+    return _unique(d.strip() for d in found if is_repo_id(d.strip(), allow_bare_name=True))
+
+
+def _arxiv_of(infos: list[Any]) -> list[str]:
+    return _unique(t.removeprefix("arxiv:") for info in infos for t in info.tags or [] if t.startswith("arxiv:"))
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))

@@ -1,0 +1,54 @@
+"""GitHub fetcher: repository, README and recursive tree, over a requests session."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from urllib.parse import quote
+
+from crawler.adapters import requests_session
+from crawler.http import SERVICE_BASES, FetchError, HttpCore
+from crawler.results import Fetched
+
+GITHUB = SERVICE_BASES["github"][0]
+API_VERSION = "2022-11-28"
+
+
+class GitHubFetcher:
+    def __init__(self, core: HttpCore) -> None:
+        headers = {"accept": "application/vnd.github+json", "x-github-api-version": API_VERSION}
+        token = os.environ.get("GITHUB_TOKEN", "").strip()
+        if token:
+            headers["authorization"] = f"Bearer {token}"
+        self.session = requests_session(core, headers)
+
+    def repo(self, full_name: str) -> Fetched:
+        return self._json(f"{GITHUB}/repos/{full_name}", "github_repo", full_name)
+
+    def readme(self, full_name: str) -> Fetched:
+        return self._json(f"{GITHUB}/repos/{full_name}/readme", "github_readme", full_name)
+
+    def tree(self, full_name: str, branch: str) -> Fetched:
+        url = f"{GITHUB}/repos/{full_name}/git/trees/{quote(branch, safe='')}?recursive=1"
+        return self._json(url, "github_tree", full_name)
+
+    def _json(self, url: str, kind: str, target: str) -> Fetched:
+        return get_json(self.session, url, kind, target)
+
+
+def get_json(session: Any, url: str, kind: str, target: str) -> Fetched:
+    """GET a JSON endpoint; non-200 answers and bodies that are not JSON objects are
+    recorded as such, never raised."""
+    try:
+        response = session.get(url)
+    except FetchError as error:
+        return Fetched(url, kind, target, None, error=error.detail)
+    if response.status_code != 200:
+        return Fetched(url, kind, target, response.status_code, error=f"HTTP {response.status_code}")
+    try:
+        data = response.json()
+    except ValueError:
+        return Fetched(url, kind, target, None, error="body is not valid JSON")
+    if not isinstance(data, dict):
+        return Fetched(url, kind, target, None, error="JSON body is not an object")
+    return Fetched(url, kind, target, 200, data)

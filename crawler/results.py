@@ -1,0 +1,68 @@
+"""Plain data handed from the crawler to evidence extraction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# What a fetched resource is, so extraction never has to guess from the URL.
+RESOURCE_KINDS = (
+    "hf_model",
+    "hf_card",
+    "hf_dataset",
+    "hf_dataset_card",
+    "github_repo",
+    "github_readme",
+    "github_tree",
+    "pypi",
+    "arxiv",
+)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One resource as the crawler saw it.
+
+    `status` is the HTTP status when the service answered (200, 404, ...), None when the
+    content is unknown (not captured, timeout, unusable body); `error` then says why.
+    `data` is the parsed payload of a 200: a dict for JSON, a str for text."""
+
+    url: str
+    kind: str
+    target: str
+    status: int | None
+    data: Any = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and self.data is not None
+
+    @property
+    def absent(self) -> bool:
+        """The service said it does not exist (or may not be seen)."""
+        return self.status in (401, 403, 404, 410, 451)
+
+    @property
+    def unknown(self) -> bool:
+        return not self.ok and not self.absent
+
+
+@dataclass
+class ProjectCrawl:
+    """Everything fetched for one project, keyed by role.
+
+    Roles: "model" (the released model), "base" (its base models), "dataset",
+    "github", "arxiv", "pypi", "linked_model" (Hub models linked from a README)."""
+
+    project_id: str
+    resources: list[tuple[str, Fetched]] = field(default_factory=list)
+
+    def add(self, role: str, fetched: Fetched) -> None:
+        self.resources.append((role, fetched))
+
+    def of(self, role: str, kind: str | None = None) -> list[Fetched]:
+        return [f for r, f in self.resources if r == role and (kind is None or f.kind == kind)]
+
+    def urls(self) -> list[str]:
+        return [f.url for _, f in self.resources]

@@ -1,0 +1,1 @@
+"""Index: registry, evidence extraction, rubric, DuckDB store and reports."""

@@ -1,0 +1,1 @@
+"""Evidence: plain records extracted from fetched responses. No grading here."""

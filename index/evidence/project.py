@@ -1,0 +1,266 @@
+"""Turn one project's crawl into plain evidence records.
+
+No grading here: only what each resource says, with its URL, and what could not be
+known. A resource that failed to fetch is listed in `unknown`, never read as absent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from crawler.results import Fetched, ProjectCrawl
+from index.evidence.cards import Card, parse_card
+from index.evidence.code import Readme, RepoCode, classify_tree, decode_readme, readme_evidence
+from index.evidence.licenses import License, licenses_in_text, normalise_license
+from index.evidence.papers import Paper, parse_arxiv_feed
+
+HUB_PAGE = "https://huggingface.co"
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".gguf", ".ggml", ".ckpt", ".h5", ".msgpack", ".npz", ".onnx")
+WEIGHT_NAME = re.compile(r"(model|weights|pytorch_model|consolidated|adapter_model|rwkv|ckpt|checkpoint|params)", re.I)
+DELTA_WORDS = re.compile(r"(^|[-_./])(delta|diff|xor)([-_./]|$)", re.I)
+
+
+@dataclass(frozen=True)
+class ModelEvidence:
+    """A Hub model repo: the released model, a base model, or one linked from a README."""
+
+    repo_id: str
+    page_url: str
+    found: bool
+    card: Card | None
+    card_url: str | None
+    gated: str | None = None
+    disabled: bool = False
+    weight_files: tuple[str, ...] = ()
+    encrypted: bool = False
+    delta_only: bool = False
+    adapter_only: bool = False
+    licenses: tuple[License, ...] = ()
+    datasets: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    pipeline_tag: str | None = None
+    inference: str | None = None
+
+    @property
+    def downloadable(self) -> bool:
+        return self.found and bool(self.weight_files) and not self.disabled
+
+
+@dataclass(frozen=True)
+class DatasetEvidence:
+    repo_id: str
+    page_url: str
+    found: bool
+    gated: str | None
+    licenses: tuple[License, ...]
+    card: Card | None
+    card_url: str | None
+
+
+@dataclass(frozen=True)
+class RepoEvidence:
+    full_name: str
+    page_url: str
+    found: bool
+    license: License | None
+    code: RepoCode
+    readme: Readme
+    readme_url: str | None
+    archived: bool = False
+
+
+@dataclass(frozen=True)
+class PackageEvidence:
+    name: str
+    page_url: str
+    version: str | None
+    summary: str
+    project_urls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProjectEvidence:
+    project_id: str
+    released: ModelEvidence | None
+    bases: tuple[ModelEvidence, ...] = ()
+    linked_models: tuple[ModelEvidence, ...] = ()
+    datasets: tuple[DatasetEvidence, ...] = ()
+    repos: tuple[RepoEvidence, ...] = ()
+    linked_repos: tuple[RepoEvidence, ...] = ()
+    papers: tuple[Paper, ...] = ()
+    packages: tuple[PackageEvidence, ...] = ()
+    unknown: tuple[str, ...] = field(default=())
+
+    @property
+    def all_repos(self) -> tuple[RepoEvidence, ...]:
+        return self.repos + self.linked_repos
+
+    @property
+    def models(self) -> tuple[ModelEvidence, ...]:
+        return tuple(m for m in (self.released, *self.bases) if m is not None)
+
+
+def extract(crawl: ProjectCrawl) -> ProjectEvidence:
+    """Plain evidence for one project; a pure function of the crawl."""
+    released = _models(crawl, "model")
+    return ProjectEvidence(
+        project_id=crawl.project_id,
+        released=released[0] if released else None,
+        bases=tuple(_models(crawl, "base")),
+        linked_models=tuple(_models(crawl, "linked_model")),
+        datasets=tuple(_datasets(crawl)),
+        repos=tuple(_repos(crawl, "github")),
+        linked_repos=tuple(_repos(crawl, "linked_github")),
+        papers=tuple(_papers(crawl)),
+        packages=tuple(_packages(crawl)),
+        unknown=tuple(sorted({f.url for _, f in crawl.resources if f.unknown})),
+    )
+
+
+def _models(crawl: ProjectCrawl, role: str) -> list[ModelEvidence]:
+    cards = {f.target: f for f in crawl.of(role, "hf_card")}
+    return [model_evidence(info, cards.get(info.target)) for info in crawl.of(role, "hf_model")]
+
+
+def model_evidence(info: Fetched, card: Fetched | None) -> ModelEvidence:
+    parsed_card = parse_card(card.data) if card is not None and card.ok else None
+    card_url = card.url if parsed_card is not None else None
+    page = f"{HUB_PAGE}/{info.target}"
+    if not info.ok:
+        return ModelEvidence(info.target, page, False, parsed_card, card_url)
+    data: Any = info.data
+    files = tuple(s.rfilename for s in data.siblings or [])
+    weights = tuple(f for f in files if is_weight_file(f))
+    metadata = _card_metadata(data, parsed_card)
+    return ModelEvidence(
+        repo_id=info.target,
+        page_url=page,
+        found=True,
+        card=parsed_card,
+        card_url=card_url,
+        gated=_gated(data.gated),
+        disabled=bool(data.disabled),
+        weight_files=weights,
+        encrypted=any(f.endswith(".enc") for f in files),
+        delta_only=bool(weights) and all(DELTA_WORDS.search(f) for f in weights) or _says_delta(data),
+        adapter_only=bool(weights) and all("adapter" in w.lower() for w in weights),
+        licenses=_hub_licenses(data.tags or [], metadata, parsed_card),
+        datasets=tuple(t.removeprefix("dataset:") for t in data.tags or [] if t.startswith("dataset:")),
+        tags=tuple(data.tags or []),
+        pipeline_tag=data.pipeline_tag,
+        inference=getattr(data, "inference", None),
+    )
+
+
+def is_weight_file(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1].lower()
+    if name.endswith(".enc"):
+        name = name.removesuffix(".enc")
+    if not name.endswith(WEIGHT_SUFFIXES) or name.startswith("training_args"):
+        return False
+    return bool(WEIGHT_NAME.search(name)) or name.endswith((".safetensors", ".gguf"))
+
+
+def _says_delta(data: Any) -> bool:
+    return any("delta" in t.lower() for t in data.tags or [])
+
+
+def _gated(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _card_metadata(data: Any, card: Card | None) -> dict[str, Any]:
+    metadata = data.card_data.to_dict() if getattr(data, "card_data", None) else {}
+    if not metadata and card is not None:
+        metadata = card.metadata
+    return metadata
+
+
+def _hub_licenses(tags: list[str], metadata: dict[str, Any], card: Card | None) -> tuple[License, ...]:
+    raw: list[str] = []
+    declared = metadata.get("license")
+    raw += [declared] if isinstance(declared, str) else [d for d in declared or [] if isinstance(d, str)]
+    if isinstance(metadata.get("license_name"), str):
+        raw.append(metadata["license_name"])
+    raw += [t.removeprefix("license:") for t in tags if t.startswith("license:")]
+    found = [normalise_license(r, "hf_metadata") for r in dict.fromkeys(raw)]
+    if not found and card is not None:
+        found = [normalise_license(r, "card_text") for r in licenses_in_text(card.body)]
+    return tuple(lic for lic in found if lic is not None)
+
+
+def _datasets(crawl: ProjectCrawl) -> list[DatasetEvidence]:
+    cards = {f.target: f for f in crawl.of("dataset", "hf_dataset_card")}
+    found = []
+    for info in crawl.of("dataset", "hf_dataset"):
+        card_fetch = cards.get(info.target)
+        card = parse_card(card_fetch.data) if card_fetch is not None and card_fetch.ok else None
+        data: Any = info.data if info.ok else None
+        tags = list(data.tags or []) if data is not None else []
+        metadata = data.card_data.to_dict() if data is not None and getattr(data, "card_data", None) else {}
+        found.append(
+            DatasetEvidence(
+                repo_id=info.target,
+                page_url=f"{HUB_PAGE}/datasets/{info.target}",
+                found=info.ok,
+                gated=_gated(data.gated) if data is not None else None,
+                licenses=_hub_licenses(tags, metadata, card),
+                card=card,
+                card_url=card_fetch.url if card is not None and card_fetch is not None else None,
+            )
+        )
+    return found
+
+
+def _repos(crawl: ProjectCrawl, role: str) -> list[RepoEvidence]:
+    readmes = {f.target: f for f in crawl.of(role, "github_readme")}
+    trees = {f.target: f for f in crawl.of(role, "github_tree")}
+    repos = []
+    for repo in crawl.of(role, "github_repo"):
+        readme = readmes.get(repo.target)
+        tree = trees.get(repo.target)
+        data = repo.data if repo.ok else {}
+        license_data = data.get("license") if isinstance(data.get("license"), dict) else None
+        repos.append(
+            RepoEvidence(
+                full_name=repo.target,
+                page_url=f"https://github.com/{data.get('full_name') or repo.target}",
+                found=repo.ok,
+                license=normalise_license(license_data.get("spdx_id"), "github") if license_data else None,
+                code=classify_tree(tree.data if tree is not None and tree.ok else None),
+                readme=readme_evidence(decode_readme(readme.data) if readme is not None and readme.ok else ""),
+                readme_url=readme.url if readme is not None and readme.ok else None,
+                archived=bool(data.get("archived")),
+            )
+        )
+    return repos
+
+
+def _papers(crawl: ProjectCrawl) -> list[Paper]:
+    papers = []
+    for fetched in crawl.of("arxiv"):
+        if fetched.ok:
+            papers += parse_arxiv_feed(fetched.data, fetched.target)
+    return papers
+
+
+def _packages(crawl: ProjectCrawl) -> list[PackageEvidence]:
+    packages = []
+    for fetched in crawl.of("pypi"):
+        info = fetched.data.get("info") if fetched.ok else None
+        if not isinstance(info, dict):
+            continue
+        urls = info.get("project_urls") if isinstance(info.get("project_urls"), dict) else {}
+        home = [info["home_page"]] if isinstance(info.get("home_page"), str) and info["home_page"] else []
+        packages.append(
+            PackageEvidence(
+                name=str(info.get("name") or fetched.target),
+                page_url=f"https://pypi.org/project/{fetched.target}/",
+                version=str(info["version"]) if info.get("version") else None,
+                summary=str(info.get("summary") or ""),
+                project_urls=tuple(str(u) for u in [*home, *urls.values()] if isinstance(u, str)),
+            )
+        )
+    return packages

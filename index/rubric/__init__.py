@@ -1,0 +1,1 @@
+"""Rubric: the 14 criteria as pure functions of the evidence."""
