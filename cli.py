@@ -21,7 +21,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from crawler.captures import CaptureFormatError
 from crawler.results import ProjectCrawl
 from index import store
-from index.leaderboard import LEADERBOARD_COLUMNS, leaderboard, project_grades
+from index.calibrate import LabelsError, agreement, detail, load_labels, report
+from index.leaderboard import LEADERBOARD_COLUMNS, leaderboard, paired_cells, project_grades
 from index.output import FORMATS, render
 from index.refresh import RefreshOptions, refresh
 from index.registry import RegistryError, load_registry
@@ -35,7 +36,13 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 # Errors that are the user's to fix: shown as one line, exit status 2.
-USER_ERRORS: tuple[type[Exception], ...] = (RegistryError, store.StoreError, CaptureFormatError, duckdb.Error)
+USER_ERRORS: tuple[type[Exception], ...] = (
+    RegistryError,
+    store.StoreError,
+    CaptureFormatError,
+    LabelsError,
+    duckdb.Error,
+)
 
 DbOption = Annotated[
     Path | None,
@@ -109,7 +116,7 @@ def refresh_command(
         f"{sum(summary['failures'].values())} failures"
     )
     for url, error in result.failures[:20]:
-        err.print(f"  failed: {error}", highlight=False)
+        err.print(f"  failed: {url}: {error.split(';')[0]}", highlight=False, soft_wrap=True)
     if len(result.failures) > 20:
         err.print(f"  ... and {len(result.failures) - 20} more (see the resources table)")
 
@@ -182,6 +189,20 @@ def show_command(
         lines.append(f"  {criterion:<13} {grade:<8} {reason}  [{rule}]")
         lines += [f"  {'':<13} {'':<8} evidence: {url}" for url in evidence]
     _emit("\n".join(lines) + "\n", None)
+
+
+@app.command("calibrate")
+def calibrate_command(
+    labels: Annotated[Path, typer.Option(help="Expert grades in the labels.csv format.")],
+    db: DbOption = None,
+    show_detail: Annotated[bool, typer.Option("--detail", help="List every disagreement with both sides' evidence.")] = False,
+) -> None:
+    """Compare the latest run with expert grades: agreement, confusion, kappa, Spearman."""
+    with user_errors(), store.open_readonly(store.database_path(db)) as connection:
+        expert = load_labels(labels)
+        cells, missing = paired_cells(connection, expert)
+        result = agreement(cells, missing)
+    _emit(report(result) + (("\ndisagreements:\n" + detail(cells)) if show_detail else ""), None)
 
 
 def main() -> None:

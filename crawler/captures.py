@@ -9,7 +9,9 @@ from __future__ import annotations
 import base64
 import difflib
 import gzip
+import heapq
 import json
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -159,7 +161,11 @@ class CaptureStore:
 
     def nearest(self, url: str, count: int = 3) -> list[str]:
         """Captured URLs that look most like `url`, to explain a replay miss."""
-        return difflib.get_close_matches(normalise_url(url), list(self._by_url), n=count, cutoff=0.6)
+        key = normalise_url(url)
+        # Pre-select by shared prefix so a miss costs a cheap scan, not a fuzzy match
+        # against every captured URL.
+        candidates = heapq.nlargest(25, self._by_url, key=lambda u: len(os.path.commonprefix([u, key])))
+        return difflib.get_close_matches(key, candidates, n=count, cutoff=0.6)
 
     def __len__(self) -> int:
         return len(self._by_url)

