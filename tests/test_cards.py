@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from crawler.links import arxiv_ids, github_repos
-from index.evidence.cards import SECTION_KINDS, Card, heading_kinds, parse_card, split_front_matter
+from index.evidence.cards import (
+    SECTION_KINDS,
+    Card,
+    heading_kinds,
+    parse_card,
+    split_front_matter,
+)
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 MODEL_CARDS = SHARED / "data" / "modelcards" / "captures.jsonl.gz"

@@ -48,6 +48,7 @@ def _categories(code: RepoCode, path: str) -> set[str]:
         ("trainer/accelerate_dpo_trainer.py", {"finetuning"}),
         ("reward_model/reward_model.py", {"finetuning"}),
         ("ptuning/main.py", {"finetuning"}),
+        ("model_training/trainer_rl.py", {"finetuning"}),
         ("config/finetune_shakespeare.py", {"finetuning"}),
         ("scripts/Fine-Tune_LoRA.sh", {"finetuning"}),
         ("lora/train.py", {"finetuning"}),

@@ -85,8 +85,10 @@ def split_front_matter(text: str) -> tuple[dict, str | None, str]:
         metadata = yaml.safe_load("\n".join(lines[start + 1:end]))
     except yaml.YAMLError as error:
         return {}, _yaml_problem(error, first_line=start + 2), body
-    except Exception as error:  # the YAML library may fail in other ways on hostile input
-        return {}, f"front matter could not be read: {type(error).__name__}", body
+    except ValueError as error:  # a well-formed but impossible value: "date: 2023-02-30"
+        return {}, f"invalid value in front matter: {error}", body
+    except RecursionError:
+        return {}, "front matter is nested too deeply to read", body
     if metadata is None:
         return {}, None, body
     if not isinstance(metadata, dict):
@@ -314,8 +316,10 @@ _TEMPLATE_SENTENCES_TEXT = (
     "Use the code below to get started with the model.",
     "Users (both direct and downstream) should be made aware of the risks, biases and limitations of the model.",
     "More information needed for further recommendations.",
-    "Carbon emissions can be estimated using the Machine Learning Impact calculator presented in"
-    " Lacoste et al. (2019).",
+    (
+        "Carbon emissions can be estimated using the Machine Learning Impact calculator presented in"
+        " Lacoste et al. (2019)."
+    ),
     "This is the model card of a 🤗 transformers model that has been pushed on the Hub.",
     "This model card has been automatically generated.",
 )

@@ -90,7 +90,7 @@ _SKIPPED_DIRS = _words(
 
 _FINETUNING = _Keywords.of(
     prefixes="finetun sft rlhf rlaif ppo dpo orpo kto grpo reward ptuning tuning",
-    exact="tune tuned rm",
+    exact="tune tuned rm rl",
 )
 # Fine-tuning only next to a training word: alone they load adapters (lora.py).
 _WEAK_FINETUNING = _Keywords.of(prefixes="lora qlora peft adapter")
