@@ -31,7 +31,9 @@ from index.registry import Project
 MAX_LINKS_PER_KIND = 20
 BASE_MODEL_TAG_KINDS = ("finetune", "adapter", "quantized", "merge")
 BASE_MODEL_WORDS = re.compile(
-    r"base model|fine-?tuned (?:from|on|version of)|based on|built (?:on|upon)|initiali[sz]ed from|trained from", re.I
+    r"base model|fine-?tun(?:ed|ing)|based on|built (?:on|upon|by|from)|initiali[sz]ed from|trained from|"
+    r"continued? (?:pre-?)?training|further (?:pre-?)?trained",
+    re.I,
 )
 _NAME = r"[A-Za-z0-9_][A-Za-z0-9._-]*"
 REPO_ID = re.compile(rf"{_NAME}/{_NAME}")

@@ -244,8 +244,8 @@ def _links_with_positions(text: str) -> Iterator[tuple[int, Link]]:
 
 def find_links(text: str) -> list[Link]:
     """Every URL in the text (Markdown links, <autolinks>, bare URLs, HTML href/src, and
-    scheme-less github.com / huggingface.co / arxiv.org mentions), de-duplicated by
-    (kind, target) in first-seen order.
+    scheme-less github.com / huggingface.co / arxiv.org mentions, which get "https://"),
+    de-duplicated by (kind, target) in first-seen order.
 
     Targets: "owner/repo" for github; "owner/name" for hf_model / hf_dataset / hf_space;
     the bare arXiv id without version for arxiv; the PEP 503 name for pypi; the URL for
@@ -290,7 +290,7 @@ _ARXIV_MENTION = re.compile(
 def arxiv_ids(text: str) -> list[str]:
     """arXiv ids (no version) from links and from mentions such as "arXiv:2304.07327v2"
     or a BibTeX "eprint={2304.07327}", in order of first appearance."""
-    text = text or ""
+    text = _MARKDOWN_ESCAPE.sub(r"\1", text or "")  # positions must match _links_with_positions
     found = [(pos, link.target) for pos, link in _links_with_positions(text) if link.kind == "arxiv"]
     found += [(m.start(), m.group(1) or m.group(2)) for m in _ARXIV_MENTION.finditer(text)]
     ids: list[str] = []

