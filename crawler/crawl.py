@@ -131,7 +131,9 @@ def _follow_links(texts: list[str], fetchers: Fetchers, crawl: ProjectCrawl) -> 
         _model_with_card("linked_model", model, fetchers, crawl)
     for repo in [r for r in links.github_repos(text) if r.lower() not in entry_repos][:MAX_LINKS_PER_KIND]:
         _github_repo("linked_github", repo, fetchers, crawl)
-    for arxiv_id in _unique(_arxiv_of(infos) + links.arxiv_ids(text))[:MAX_LINKS_PER_KIND]:
+    dataset_infos = [f.data for f in crawl.of("dataset", "hf_dataset") if f.ok]
+    arxiv = _arxiv_of(infos) + links.arxiv_ids(text) + _arxiv_of(dataset_infos)
+    for arxiv_id in _unique(arxiv)[:MAX_LINKS_PER_KIND]:
         crawl.add("arxiv", fetchers.arxiv.entry(arxiv_id))
     for package in links.pip_install_targets(text)[:MAX_LINKS_PER_KIND]:
         crawl.add("pypi", fetchers.pypi.project(package))

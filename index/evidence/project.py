@@ -11,15 +11,30 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.results import Fetched, ProjectCrawl
+from crawler.links import Link, find_links
 from index.evidence.cards import Card, parse_card
 from index.evidence.code import Readme, RepoCode, classify_tree, decode_readme, readme_evidence
 from index.evidence.licenses import License, licenses_in_text, normalise_license
+from index.evidence.names import identity_tokens
 from index.evidence.papers import Paper, parse_arxiv_feed
 
 HUB_PAGE = "https://huggingface.co"
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".gguf", ".ggml", ".ckpt", ".h5", ".msgpack", ".npz", ".onnx")
 WEIGHT_NAME = re.compile(r"(model|weights|pytorch_model|consolidated|adapter_model|rwkv|ckpt|checkpoint|params)", re.I)
 DELTA_WORDS = re.compile(r"(^|[-_./])(delta|diff|xor)([-_./]|$)", re.I)
+# Tags the Hub derives from the files it holds; they say weights exist even when the
+# file listing is missing.
+WEIGHT_FORMAT_TAGS = frozenset({"pytorch", "safetensors", "gguf", "jax", "tf", "onnx", "mlx", "keras", "ggml"})
+WEIGHT_LIBRARIES = frozenset({"transformers", "peft", "mlx", "gguf", "llama.cpp", "vllm"})
+# How cards say a model was tuned from another one.
+TUNED_FROM_WORDS = re.compile(
+    r"(?:fine-?tuned|trained|built|initiali[sz]ed|distilled)\s+(?:from|on top of|upon)\b|"
+    r"fine-?tuned (?:version|variant) of|\b(?:its|the) base\b|instruction[- ](?:fine-?)?tuned",
+    re.I,
+)
+TUNED_NAME = re.compile(r"(^|[-_.])(chat|instruct|instruction|it|sft|rlhf|dpo|tuned|assistant)([-_.]|$)", re.I)
+# A generative AI system's model; None counts, since older repos lack the tag.
+TEXT_GENERATION_TASKS = frozenset({None, "text-generation", "text2text-generation", "conversational", "image-text-to-text"})
 
 
 @dataclass(frozen=True)
@@ -41,11 +56,32 @@ class ModelEvidence:
     datasets: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     pipeline_tag: str | None = None
-    inference: str | None = None
+    library_name: str | None = None
+    files_listed: bool = False  # the Hub returned a file listing (captures may lack it)
+    inference_disabled: bool = False  # the card's `inference: false`
+    card_says_tuned: bool = False  # the card says the model was tuned from another
 
     @property
-    def downloadable(self) -> bool:
-        return self.found and bool(self.weight_files) and not self.disabled
+    def has_weights(self) -> bool:
+        """Weights are in the repo: listed files, or (without a listing) the format tags
+        and library the Hub derives from the files."""
+        if not self.found or self.disabled:
+            return False
+        if self.files_listed:
+            return bool(self.weight_files)
+        return bool(WEIGHT_FORMAT_TAGS & set(self.tags)) or self.library_name in WEIGHT_LIBRARIES or bool(
+            self.pipeline_tag
+        )
+
+    @property
+    def is_tuned(self) -> bool:
+        """An instruction / chat / preference-tuned model, by the Hub's conventions."""
+        name = self.repo_id.rsplit("/", 1)[-1]
+        return bool(TUNED_NAME.search(name)) or "conversational" in self.tags or self.card_says_tuned
+
+    @property
+    def generates_text(self) -> bool:
+        return self.pipeline_tag in TEXT_GENERATION_TASKS
 
 
 @dataclass(frozen=True)
@@ -69,6 +105,15 @@ class RepoEvidence:
     readme: Readme
     readme_url: str | None
     archived: bool = False
+    directories: frozenset[str] = frozenset()
+
+    @property
+    def owner(self) -> str:
+        return self.full_name.split("/")[0]
+
+    @property
+    def name(self) -> str:
+        return self.full_name.split("/")[-1]
 
 
 @dataclass(frozen=True)
@@ -92,6 +137,9 @@ class ProjectEvidence:
     papers: tuple[Paper, ...] = ()
     packages: tuple[PackageEvidence, ...] = ()
     unknown: tuple[str, ...] = field(default=())
+    identity: frozenset[str] = frozenset()  # words that name the system (see names.py)
+    owners: frozenset[str] = frozenset()  # Hub / GitHub owners of the entry repos
+    own_links: tuple[Link, ...] = ()  # links in the system's own cards and README
 
     @property
     def all_repos(self) -> tuple[RepoEvidence, ...]:
@@ -105,17 +153,24 @@ class ProjectEvidence:
 def extract(crawl: ProjectCrawl) -> ProjectEvidence:
     """Plain evidence for one project; a pure function of the crawl."""
     released = _models(crawl, "model")
+    bases = _models(crawl, "base")
+    repos = _repos(crawl, "github")
+    entry_names = [m.repo_id for m in released + bases] + [r.full_name for r in repos]
+    own_texts = [m.card.body for m in released + bases if m.card is not None] + [r.readme.text for r in repos]
     return ProjectEvidence(
         project_id=crawl.project_id,
         released=released[0] if released else None,
-        bases=tuple(_models(crawl, "base")),
+        bases=tuple(bases),
         linked_models=tuple(_models(crawl, "linked_model")),
         datasets=tuple(_datasets(crawl)),
-        repos=tuple(_repos(crawl, "github")),
+        repos=tuple(repos),
         linked_repos=tuple(_repos(crawl, "linked_github")),
         papers=tuple(_papers(crawl)),
         packages=tuple(_packages(crawl)),
         unknown=tuple(sorted({f.url for _, f in crawl.resources if f.unknown})),
+        identity=identity_tokens(entry_names),
+        owners=frozenset(name.split("/")[0].lower() for name in entry_names),
+        own_links=tuple(link for text in own_texts for link in find_links(text)),
     )
 
 
@@ -150,14 +205,18 @@ def model_evidence(info: Fetched, card: Fetched | None) -> ModelEvidence:
         datasets=tuple(t.removeprefix("dataset:") for t in data.tags or [] if t.startswith("dataset:")),
         tags=tuple(data.tags or []),
         pipeline_tag=data.pipeline_tag,
-        inference=getattr(data, "inference", None),
+        library_name=data.library_name,
+        files_listed=bool(files),
+        inference_disabled=metadata.get("inference") is False,
+        card_says_tuned=parsed_card is not None and bool(TUNED_FROM_WORDS.search(parsed_card.body)),
     )
 
 
 def is_weight_file(path: str) -> bool:
-    name = path.rsplit("/", 1)[-1].lower()
-    if name.endswith(".enc"):
-        name = name.removesuffix(".enc")
+    name = path.rsplit("/", 1)[-1].lower().removesuffix(".enc")
+    if "." not in name:
+        # Delta releases often ship extension-less files such as "model_13b_diff_v1".
+        return bool(DELTA_WORDS.search(name))
     if not name.endswith(WEIGHT_SUFFIXES) or name.startswith("training_args"):
         return False
     return bool(WEIGHT_NAME.search(name)) or name.endswith((".safetensors", ".gguf"))
@@ -233,9 +292,22 @@ def _repos(crawl: ProjectCrawl, role: str) -> list[RepoEvidence]:
                 readme=readme_evidence(decode_readme(readme.data) if readme is not None and readme.ok else ""),
                 readme_url=readme.url if readme is not None and readme.ok else None,
                 archived=bool(data.get("archived")),
+                directories=_directories(tree.data if tree is not None and tree.ok else None),
             )
         )
     return repos
+
+
+def _directories(tree: Any) -> frozenset[str]:
+    """Names of the repo's directories (a Python package shows up as one)."""
+    entries = tree.get("tree") if isinstance(tree, dict) else None
+    if not isinstance(entries, list):
+        return frozenset()
+    return frozenset(
+        str(e["path"]).rsplit("/", 1)[-1].lower()
+        for e in entries
+        if isinstance(e, dict) and e.get("type") == "tree" and isinstance(e.get("path"), str)
+    )
 
 
 def _papers(crawl: ProjectCrawl) -> list[Paper]:

@@ -1,206 +1,277 @@
 """The 14 criteria of RUBRIC.md, one pure function each, listed in `RULES`.
 
 Each rule reads only the evidence and returns a Grade whose reason a person can check
-against the evidence URLs. Rule ids name the branch that decided.
+against the evidence URLs. Rule ids name the branch that decided. Thresholds are set
+from the calibration set's pattern of expert grades, stated where they are used.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from index.evidence.project import ProjectEvidence
+from index.evidence.project import ModelEvidence, ProjectEvidence
 from index.rubric import helpers as h
 from index.rubric.grades import CRITERIA, Grade
 
-SECTION_GROUPS_FOR_FULL_CARD = ("architecture", "training_data", "training_procedure", "evaluation")
+# A model card is comprehensive when it covers all of these (RUBRIC.md: "architecture,
+# training, fine-tuning, evaluation"); training may be shown by data or procedure.
+FULL_CARD = (("architecture",), ("training_data", "training_procedure", "hyperparameters"), ("evaluation",))
+# Experts count a card as partial documentation once it documents some part of how the
+# model was made or behaves; a description and usage snippet alone is a landing page.
+CARD_MIN_WORDS = 60
+SUBSTANTIVE_CARD_SECTIONS = frozenset(
+    {"architecture", "training_data", "training_procedure", "hyperparameters", "finetuning", "evaluation",
+     "limitations", "intended_use", "environmental_impact"}
+)
+# Dataset cards: experts call short cards "no datasheet"; collection and curation need room.
+DATASHEET_PARTIAL_WORDS = 300
+DATASHEET_OPEN_WORDS = 1000
+DATASHEET_OPEN_SECTIONS = 4
+# Code documentation beyond a README: a docs folder or several documentation pages.
+DOCS_PAGES_FOR_COMPREHENSIVE = 10
+README_MIN_WORDS = 100
 
 
 def opencode(ev: ProjectEvidence) -> Grade:
     repos = h.own_repos(ev)
     training = [r for r in repos if r.code.training_files or r.code.finetuning_files]
     if training:
-        files = [f for r in training for f in (*r.code.training_files, *r.code.finetuning_files)]
-        return h.grade("opencode", "open", f"training / fine-tuning code in the repo, e.g. {files[0]}",
+        example = next(f for r in training for f in (*r.code.finetuning_files, *r.code.training_files))
+        return h.grade("opencode", "open", f"training / fine-tuning code is public (e.g. {example})",
                        [r.page_url for r in training], "opencode.training_code_public")
     with_code = [r for r in repos if r.code.source_file_count]
     if with_code:
-        return h.grade("opencode", "partial", "public code, but no training or fine-tuning code found",
-                       [r.page_url for r in with_code], "opencode.some_code_only")
-    return h.nothing("opencode", "no public repository with source code", "opencode.none")
+        return h.grade("opencode", "partial", "the system's repos hold code, but none for training or fine-tuning",
+                       [r.page_url for r in with_code], "opencode.inference_or_examples_only")
+    return h.nothing("opencode", "no repository of the system's own with source code", "opencode.none")
 
 
 def llmdata(ev: ProjectEvidence) -> Grade:
     datasets = h.pretraining_datasets(ev)
-    available = [d for d in datasets if d.found and not d.gated]
+    fetched = [d for d in datasets if d.found]
+    available = [d for d in fetched if not d.gated]
     if available and len(available) == len(datasets):
-        return h.grade("llmdata", "open", f"pre-training data downloadable: {', '.join(d.repo_id for d in available)}",
+        return h.grade("llmdata", "open", f"pre-training data on the Hub: {', '.join(d.repo_id for d in available)}",
                        [d.page_url for d in available], "llmdata.datasets_downloadable")
     if datasets:
-        return h.grade("llmdata", "partial", "pre-training data named, but some of it gated or not found",
+        gated = [d.repo_id for d in fetched if d.gated]
+        why = f"gated: {', '.join(gated)}" if gated else f"{len(datasets) - len(fetched)} of {len(datasets)} not reachable"
+        return h.grade("llmdata", "partial", f"pre-training data named, not all available ({why})",
                        [d.page_url for d in datasets], "llmdata.datasets_partly_available")
     described = [(c, u) for c, u in h.cards(h.base_models(ev)) if "training_data" in c.sections]
     if described:
-        return h.grade("llmdata", "partial", "pre-training data described in the base model card, not downloadable",
+        return h.grade("llmdata", "partial", "pre-training data described in the model card, not downloadable",
                        [u for _, u in described], "llmdata.described_only")
     return h.nothing("llmdata", "no pre-training dataset named or described", "llmdata.none")
 
 
-def _weights(criterion: str, models: tuple, what: str) -> Grade:
-    found = [m for m in models if m.found]
-    restricted = [m for m in found if m.gated or m.delta_only or m.encrypted or m.adapter_only]
-    free = [m for m in found if m.downloadable and m not in restricted]
-    if free:
-        return h.grade(criterion, "open", f"{what} weights downloadable ({free[0].weight_files[0]}, ...)",
-                       [m.page_url for m in free], f"{criterion}.downloadable")
-    if restricted:
-        why = "gated" if restricted[0].gated else "delta / encrypted / adapter-only"
-        return h.grade(criterion, "partial", f"{what} weights released but restricted ({why})",
-                       [m.page_url for m in restricted], f"{criterion}.restricted")
-    if found:
-        return h.grade(criterion, "partial", f"{what} model repo exists but lists no weight files",
-                       [m.page_url for m in found], f"{criterion}.repo_without_weights")
-    return h.nothing(criterion, f"no {what} model repo found", f"{criterion}.none")
-
-
-def llmweights(ev: ProjectEvidence) -> Grade:
-    return _weights("llmweights", h.base_models(ev), "base")
-
-
-def rlweights(ev: ProjectEvidence) -> Grade:
-    return _weights("rlweights", h.released_models(ev), "released")
-
-
 def rldata(ev: ProjectEvidence) -> Grade:
     datasets = h.tuning_datasets(ev)
+    repos = h.tuning_data_repos(ev)
     available = [d for d in datasets if d.found and not d.gated]
-    if available and len(available) == len(datasets):
-        return h.grade("rldata", "open", f"tuning data downloadable: {', '.join(d.repo_id for d in available)}",
-                       [d.page_url for d in available], "rldata.datasets_downloadable")
-    if datasets:
-        return h.grade("rldata", "partial", "tuning data named, but some of it gated or not found",
-                       [d.page_url for d in datasets], "rldata.datasets_partly_available")
+    if (available and len(available) == len(datasets)) or (repos and not datasets):
+        names = [d.repo_id for d in available] + [r.full_name for r in repos]
+        return h.grade("rldata", "open", f"instruction / preference data published: {', '.join(names)}",
+                       [d.page_url for d in available] + [r.page_url for r in repos], "rldata.data_published")
+    if datasets or repos:
+        return h.grade("rldata", "partial", "instruction data named, but not all of it available",
+                       [d.page_url for d in datasets] + [r.page_url for r in repos], "rldata.partly_available")
+    described = [(c, u) for c, u in h.cards(h.released_models(ev)) if "finetuning" in c.sections]
+    if described:
+        return h.grade("rldata", "partial", "tuning data described in the model card, not published",
+                       [u for _, u in described], "rldata.described_only")
     return h.nothing("rldata", "no instruction / preference dataset named", "rldata.none")
 
 
-def license(ev: ProjectEvidence) -> Grade:
+def _restriction(model: ModelEvidence) -> str | None:
+    """Why a model's weights are not freely downloadable, if they are not."""
+    if model.delta_only:
+        return "delta weights only"
+    if model.encrypted:
+        return "encrypted weights"
+    if model.adapter_only:
+        return "adapter weights only"
+    if model.gated == "manual":
+        return "access granted by hand"
+    if model.gated and not any(h.is_open_license(lic) for lic in model.licenses):
+        return "gated behind a licence agreement"
+    return None
+
+
+def _weights(criterion: str, models: tuple[ModelEvidence, ...], what: str) -> Grade:
+    found = [m for m in models if m.found]
+    free = [m for m in found if m.has_weights and _restriction(m) is None]
+    if free:
+        return h.grade(criterion, "open", f"{what} weights downloadable from the Hub", [m.page_url for m in free],
+                       f"{criterion}.downloadable")
+    restricted = [m for m in found if _restriction(m)]
+    if restricted:
+        return h.grade(criterion, "partial", f"{what} weights restricted: {_restriction(restricted[0])}",
+                       [m.page_url for m in restricted], f"{criterion}.restricted")
+    if found:
+        return h.grade(criterion, "partial", f"{what} model on the Hub, but no weight files in it",
+                       [m.page_url for m in found], f"{criterion}.no_weight_files")
+    if models:
+        return h.grade(criterion, "partial", f"{what} named ({models[0].repo_id}) but its repository could not be read",
+                       [m.page_url for m in models], f"{criterion}.named_unreadable")
+    return h.nothing(criterion, f"no {what} repository found", f"{criterion}.none")
+
+
+def llmweights(ev: ProjectEvidence) -> Grade:
+    if not ev.bases and any(m.is_tuned and m.has_weights for m in h.released_models(ev)):
+        tuned = [m for m in h.released_models(ev) if m.is_tuned]
+        return h.grade("llmweights", "partial", "base model not identified; only the tuned weights are shared",
+                       [m.page_url for m in tuned], "llmweights.base_not_identified")
+    return _weights("llmweights", h.base_models(ev), "base model")
+
+
+def rlweights(ev: ProjectEvidence) -> Grade:
+    return _weights("rlweights", h.released_models(ev), "released model")
+
+
+def license(ev: ProjectEvidence) -> Grade:  # noqa: A001 - the criterion's id
     code = [(r.license, r.page_url) for r in h.own_repos(ev) if r.license is not None]
-    model = [(lic, m.page_url) for m in h.released_models(ev) for lic in m.licenses]
+    released = h.released_models(ev)
+    model = [(lic, m.page_url) for m in released for lic in m.licenses]
+    inherited = [(lic, m.page_url) for m in ev.bases for lic in m.licenses]
+    if released and not model and inherited:
+        names = ", ".join(sorted({lic.spdx or lic.raw for lic, _ in inherited}))
+        return h.grade("license", "partial", f"the released model states no license; its base is under {names}",
+                       [m.page_url for m in released] + [u for _, u in inherited], "license.only_base_licensed")
     found = code + model
     if not found:
-        return h.nothing("license", "no license on the model or its repository", "license.none")
-    open_ones = [(lic, url) for lic, url in found if h.is_open_license(lic)]
+        return h.nothing("license", "no license on the model or its code", "license.none")
     names = ", ".join(sorted({lic.spdx or lic.raw for lic, _ in found}))
+    open_ones = [lic for lic, _ in found if h.is_open_license(lic)]
+    urls = [u for _, u in found]
     if len(open_ones) == len(found):
-        return h.grade("license", "open", f"all components under open licenses ({names})",
-                       [u for _, u in found], "license.all_open")
+        return h.grade("license", "open", f"all components under open licenses ({names})", urls, "license.all_open")
     if open_ones:
-        return h.grade("license", "partial", f"only some components under open licenses ({names})",
-                       [u for _, u in found], "license.some_open")
-    return h.grade("license", "closed", f"no OSI-approved license ({names})", [u for _, u in found],
-                   "license.none_open")
+        return h.grade("license", "partial", f"only some components under open licenses ({names})", urls,
+                       "license.some_open")
+    return h.grade("license", "closed", f"no OSI-approved license ({names})", urls, "license.none_open")
 
 
 def code(ev: ProjectEvidence) -> Grade:
-    repos = h.own_repos(ev)
-    documented = [r for r in repos if {"install", "usage"} <= r.readme.sections]
-    thorough = [r for r in documented if r.code.docs_files or len(r.readme.sections) >= 5]
+    repos = [r for r in h.own_repos(ev) if r.readme_url]
+    thorough = [
+        r for r in repos
+        if {"install", "usage"} <= r.readme.sections and len(r.code.docs_files) >= DOCS_PAGES_FOR_COMPREHENSIVE
+    ]
     if thorough:
-        return h.grade("code", "open", "README covers install and usage, with further documentation",
+        return h.grade("code", "open", "README covers install and usage, and further documentation pages exist",
                        [r.readme_url for r in thorough], "code.documented")
-    partly = documented or [r for r in repos if r.readme.sections]
+    partly = [r for r in repos if r.readme.sections or r.readme.word_count >= README_MIN_WORDS]
     if partly:
-        return h.grade("code", "partial", "README documents only some of the code",
-                       [r.readme_url for r in partly], "code.partly_documented")
-    return h.nothing("code", "no code documentation", "code.none")
+        return h.grade("code", "partial", "a README documents some of the code", [r.readme_url for r in partly],
+                       "code.readme_only")
+    return h.nothing("code", "no documentation of the system's code", "code.none")
 
 
 def architecture(ev: ProjectEvidence) -> Grade:
-    cards = h.cards(h.models_for_docs(ev))
-    described = [(c, u) for c, u in cards if "architecture" in c.sections or c.has_hyperparameters]
-    papers = [p for p in h.project_papers(ev) if "architecture" in p.topics]
-    if described and papers:
-        return h.grade("architecture", "open", "architecture in the model card and a paper",
-                       [u for _, u in described] + [p.url for p in papers], "architecture.card_and_paper")
-    if described or papers:
-        urls = [u for _, u in described] + [p.url for p in papers]
-        return h.grade("architecture", "partial", "architecture partly documented", urls,
+    papers = h.own_papers(ev)
+    cards = [(c, u) for c, u in h.cards(h.models_for_docs(ev)) if "architecture" in c.sections or c.has_hyperparameters]
+    readmes = [r for r in h.own_repos(ev) if r.readme_url and r.readme.sections & {"model", "training"}]
+    training_code = [r for r in h.own_repos(ev) if r.code.training_files or r.code.finetuning_files]
+    if papers and (cards or training_code):
+        return h.grade("architecture", "open", "described in the system's own paper, with card or training code",
+                       [p.url for p in papers] + [u for _, u in cards] + [r.page_url for r in training_code],
+                       "architecture.paper_and_details")
+    sources = [p.url for p in papers] + [u for _, u in cards] + [r.readme_url for r in readmes]
+    if sources:
+        return h.grade("architecture", "partial", "architecture partly documented", sources,
                        "architecture.partly_documented")
+    described = [u for c, u in h.cards(h.models_for_docs(ev)) if c.word_count >= CARD_MIN_WORDS]
+    if described:
+        return h.grade("architecture", "partial", "the model card sketches the model", described,
+                       "architecture.sketched_in_card")
     return h.nothing("architecture", "no architecture description", "architecture.none")
 
 
 def preprint(ev: ProjectEvidence) -> Grade:
-    papers = h.project_papers(ev)
-    topics = set().union(*(p.topics for p in papers)) if papers else set()
-    if papers and "pretraining" in topics and topics & {"finetuning", "rlhf"}:
-        return h.grade("preprint", "open", "preprints cover pre-training and tuning",
-                       [p.url for p in papers], "preprint.covers_all_stages")
-    if papers:
-        return h.grade("preprint", "partial", f"preprints cover only {', '.join(sorted(topics))}",
-                       [p.url for p in papers], "preprint.covers_some")
-    return h.nothing("preprint", "no arXiv preprint about the model", "preprint.none")
+    papers = h.own_papers(ev)
+    if not papers:
+        return h.nothing("preprint", "no arXiv preprint naming the system", "preprint.none")
+    topics = set().union(*(p.topics for p in papers))
+    urls = [p.url for p in papers]
+    covers_tuning = bool(topics & {"finetuning", "rlhf"})
+    if covers_tuning and topics & {"pretraining", "architecture"}:
+        return h.grade("preprint", "open", "the system's preprints cover pre-training and tuning", urls,
+                       "preprint.covers_all_stages")
+    if covers_tuning and h.tunes_someone_elses_base(ev):
+        return h.grade("preprint", "open", "the preprint covers the tuning, the system's own stage", urls,
+                       "preprint.covers_own_stage")
+    return h.grade("preprint", "partial", f"preprint about the system: {papers[0].title}", urls,
+                   "preprint.covers_some")
 
 
 def paper(ev: ProjectEvidence) -> Grade:
-    reviewed = [p for p in h.project_papers(ev) if p.peer_reviewed]
+    reviewed = [p for p in h.own_papers(ev) if p.peer_reviewed]
     if reviewed:
-        return h.grade("paper", "partial", f"peer-reviewed: {reviewed[0].journal_ref or reviewed[0].doi or 'published'}",
-                       [p.url for p in reviewed], "paper.peer_reviewed")
-    return h.nothing("paper", "no peer-reviewed paper (journal_ref / DOI / proceedings)", "paper.none")
+        return h.grade("paper", "partial", f"peer-reviewed: {reviewed[0].journal_ref or reviewed[0].doi or reviewed[0].comment}",
+                       [p.url for p in reviewed], "paper.peer_reviewed_preprint")
+    venues = [link.url for link in ev.own_links if link.kind == "proceedings"]
+    if venues:
+        return h.grade("paper", "partial", "the system's documentation links a peer-reviewed venue", venues,
+                       "paper.proceedings_link")
+    return h.nothing("paper", "no peer-reviewed paper (journal_ref, DOI or proceedings link)", "paper.none")
 
 
 def modelcard(ev: ProjectEvidence) -> Grade:
     cards = h.cards(h.released_models(ev))
     if not cards:
         return h.nothing("modelcard", "no model card for the released model", "modelcard.none")
-    card, url = max(cards, key=lambda c: len(c[0].sections))
-    covered = [s for s in SECTION_GROUPS_FOR_FULL_CARD if s in card.sections]
-    if len(covered) == len(SECTION_GROUPS_FOR_FULL_CARD):
-        return h.grade("modelcard", "open", "card covers architecture, training and evaluation", [url],
+    card, url = max(cards, key=lambda c: (len(c[0].sections & SUBSTANTIVE_CARD_SECTIONS), c[0].word_count))
+    covered = [group for group in FULL_CARD if card.sections & set(group)]
+    if len(covered) == len(FULL_CARD):
+        return h.grade("modelcard", "open", "card documents architecture, training and evaluation", [url],
                        "modelcard.comprehensive")
-    if covered or len(card.sections) >= 2:
-        return h.grade("modelcard", "partial", f"card covers {', '.join(covered) or 'few sections'}", [url],
+    substantive = sorted(card.sections & SUBSTANTIVE_CARD_SECTIONS)
+    if substantive and card.word_count >= CARD_MIN_WORDS:
+        return h.grade("modelcard", "partial", f"card documents only {', '.join(substantive)}", [url],
                        "modelcard.partial")
-    return h.grade("modelcard", "closed", "card has almost no documentation", [url], "modelcard.thin")
+    return h.grade("modelcard", "closed", "card introduces the model but documents none of its making", [url],
+                   "modelcard.advertisement_only")
 
 
 def datasheet(ev: ProjectEvidence) -> Grade:
-    documented = [d for d in ev.datasets if d.card is not None and d.card.word_count >= 100]
-    thorough = [d for d in documented if len(d.card.sections) >= 4]
+    documented = [d for d in h.training_datasets(ev) if d.card is not None and d.card.word_count >= DATASHEET_PARTIAL_WORDS]
+    thorough = [
+        d for d in documented
+        if d.card.word_count >= DATASHEET_OPEN_WORDS and len(d.card.sections) >= DATASHEET_OPEN_SECTIONS
+    ]
     if thorough:
-        return h.grade("datasheet", "open", "dataset card documents the data in depth",
+        return h.grade("datasheet", "open", "dataset card documents collection and curation in depth",
                        [d.card_url for d in thorough], "datasheet.comprehensive")
     if documented:
-        return h.grade("datasheet", "partial", "dataset card with some documentation",
+        return h.grade("datasheet", "partial", "dataset card with some documentation of the data",
                        [d.card_url for d in documented], "datasheet.partial")
-    return h.nothing("datasheet", "no dataset card for the training data", "datasheet.none")
+    return h.nothing("datasheet", "no substantial dataset card for the training data", "datasheet.none")
 
 
 def package(ev: ProjectEvidence) -> Grade:
-    repos = h.own_repos(ev)
-    own_urls = {r.page_url.lower() for r in repos}
-    own_names = {r.full_name.split("/")[-1].lower().replace("_", "-") for r in repos}
-    own = [p for p in ev.packages if p.version and (
-        any(u.lower().rstrip("/") in own_urls for u in p.project_urls) or p.name.lower().replace("_", "-") in own_names)]
+    own = h.own_packages(ev)
     if own:
         return h.grade("package", "open", f"versioned package {own[0].name} {own[0].version} on PyPI",
                        [p.page_url for p in own], "package.versioned_release")
-    packaged = [r for r in repos if r.code.packaging_files or r.code.inference_files]
-    if packaged:
-        return h.grade("package", "partial", "user-facing code, but no versioned package of its own",
-                       [r.page_url for r in packaged], "package.code_only")
-    return h.nothing("package", "no package or user-facing code", "package.none")
+    installable = [r for r in h.own_repos(ev) if r.code.package_build_files]
+    if installable:
+        return h.grade("package", "partial", "installable from source, but no versioned release found",
+                       [r.page_url for r in installable], "package.source_only")
+    return h.nothing("package", "no package of the system's own", "package.none")
 
 
 def api(ev: ProjectEvidence) -> Grade:
-    models = [m for m in h.released_models(ev) if m.found and m.pipeline_tag]
-    open_models = [m for m in models if not m.gated and m.downloadable]
-    if open_models:
-        return h.grade("api", "open", "model served through the Hub's open inference API",
-                       [m.page_url for m in open_models], "api.hub_inference")
-    if models:
-        return h.grade("api", "partial", "model on the Hub, access restricted", [m.page_url for m in models],
-                       "api.restricted")
-    return h.nothing("api", "no programmatic access found", "api.none")
+    documented = [r for r in h.own_repos(ev) if r.readme_url and "api" in r.readme.sections]
+    if documented:
+        return h.grade("api", "open", "the system's README documents an API", [r.readme_url for r in documented],
+                       "api.documented")
+    # Hosting weights is not an API; access behind an agreement is the restricted kind.
+    restricted = [m for m in h.released_models(ev) if m.found and m.gated]
+    if restricted:
+        return h.grade("api", "partial", "access to the model only after accepting conditions",
+                       [m.page_url for m in restricted], "api.restricted_access")
+    return h.nothing("api", "no API documented by the system's makers", "api.none")
 
 
 RULES: dict[str, Callable[[ProjectEvidence], Grade]] = {

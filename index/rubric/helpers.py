@@ -1,22 +1,33 @@
-"""Small questions the rules share, asked of the evidence (probes, in Scorecard's terms)."""
+"""Small questions the rules share, asked of the evidence (probes, in Scorecard's terms).
+
+Each is a yes/no or a selection over the evidence; none looks at a project's name or id.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 
+from crawler.links import normalise_package_name
 from index.evidence.cards import Card
 from index.evidence.licenses import License, is_permissive_content_license
+from index.evidence.names import names_the_system, same_owner
 from index.evidence.papers import Paper
-from index.evidence.project import DatasetEvidence, ModelEvidence, ProjectEvidence, RepoEvidence
+from index.evidence.project import DatasetEvidence, ModelEvidence, PackageEvidence, ProjectEvidence, RepoEvidence
 from index.rubric.grades import Grade
 
 # Dataset names that mark instruction / preference data rather than pre-training corpora.
 TUNING_DATA_WORDS = re.compile(
-    r"instruct|chat|sft|rlhf|dpo|preference|feedback|alpaca|dolly|oasst|sharegpt|ultrachat|ultrafeedback|"
-    r"hh[-_]rlhf|conversation|dialog|orca|evol|self[-_]instruct|flan|tulu|belle|train_\d",
+    r"instruct|chat|sft|rlhf|dpo|preference|feedback|alpaca|dolly|oasst|sharegpt|ultrachat|"
+    r"hh[-_]rlhf|conversation|dialog|orca|evol|self[-_]instruct|flan|tulu|train_\d",
     re.I,
 )
+# Repos that publish instruction data say so in their name ("chat" alone names a chatbot).
+TUNING_DATA_REPO_WORDS = re.compile(
+    r"instruct|alpaca|dolly|sharegpt|rlhf|evol|feedback|preference|conversations|dataset|(^|[-_/])data([-_]|$)", re.I
+)
+# Benchmarks are named in cards too; they are neither training nor tuning data.
+EVALUATION_DATA_WORDS = re.compile(r"eval|bench|humaneval|mmlu|gsm8k|hellaswag|truthfulqa|test[-_]?set", re.I)
 
 
 def grade(criterion: str, value: str, reason: str, evidence: Iterable[str | None], rule: str) -> Grade:
@@ -28,40 +39,75 @@ def nothing(criterion: str, sought: str, rule: str) -> Grade:
     return Grade(criterion, "closed", f"nothing found: {sought}", (), rule)
 
 
+def is_own_repo(ev: ProjectEvidence, repo: RepoEvidence) -> bool:
+    """The system's own code: an entry repo, or one of the same owner. Without a GitHub
+    entry, also a repo the model card links to whose name names the system; with one,
+    such repos are the community's, not the system's."""
+    return (
+        repo in ev.repos
+        or any(same_owner(repo.owner, owner) for owner in ev.owners)
+        or (not ev.repos and names_the_system(repo.name, ev.identity))
+    )
+
+
 def own_repos(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
-    """The project's own code: its entry repo, else the repos its own cards link to."""
-    found = tuple(r for r in ev.repos if r.found)
-    return found or tuple(r for r in ev.linked_repos if r.found)
+    return tuple(r for r in ev.all_repos if r.found and is_own_repo(ev, r))
 
 
 def base_models(ev: ProjectEvidence) -> tuple[ModelEvidence, ...]:
     """The pre-trained model: declared bases, else the released model itself (trained
-    from scratch), else Hub models a GitHub entry links to."""
+    from scratch, or its base is not named), else Hub models a GitHub entry links to."""
     if ev.bases:
         return ev.bases
-    if ev.released is not None:
-        return (ev.released,)
-    return tuple(m for m in ev.linked_models if m.found)
+    return released_models(ev)
+
+
+def tunes_someone_elses_base(ev: ProjectEvidence) -> bool:
+    """The system is a tuned model built on a base made by others (or not named)."""
+    released = released_models(ev)
+    if not any(m.is_tuned for m in released):
+        return False
+    return not any(same_owner(b.repo_id.split("/")[0], m.repo_id.split("/")[0]) for b in ev.bases for m in released)
 
 
 def released_models(ev: ProjectEvidence) -> tuple[ModelEvidence, ...]:
+    """The released model, else the text-generation models a GitHub entry links to."""
     if ev.released is not None:
         return (ev.released,)
-    return tuple(m for m in ev.linked_models if m.found)
+    return tuple(m for m in ev.linked_models if m.found and m.generates_text)
+
+
+def is_evaluation_dataset(repo_id: str) -> bool:
+    return bool(EVALUATION_DATA_WORDS.search(repo_id))
 
 
 def is_tuning_dataset(repo_id: str) -> bool:
     return bool(TUNING_DATA_WORDS.search(repo_id))
 
 
+def training_datasets(ev: ProjectEvidence) -> tuple[DatasetEvidence, ...]:
+    return tuple(d for d in ev.datasets if not is_evaluation_dataset(d.repo_id))
+
+
 def pretraining_datasets(ev: ProjectEvidence) -> tuple[DatasetEvidence, ...]:
-    base_named = {d for m in ev.bases for d in m.datasets}
-    return tuple(d for d in ev.datasets if d.repo_id in base_named or not is_tuning_dataset(d.repo_id))
+    """Data named by a base model, or data that does not look like tuning data."""
+    base_named = {d.lower() for m in ev.bases for d in m.datasets}
+    return tuple(
+        d for d in training_datasets(ev) if d.repo_id.lower() in base_named or not is_tuning_dataset(d.repo_id)
+    )
 
 
 def tuning_datasets(ev: ProjectEvidence) -> tuple[DatasetEvidence, ...]:
     pretraining = {d.repo_id for d in pretraining_datasets(ev)}
-    return tuple(d for d in ev.datasets if d.repo_id not in pretraining)
+    return tuple(d for d in training_datasets(ev) if d.repo_id not in pretraining)
+
+
+def tuning_data_repos(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
+    """GitHub repos that publish instruction data (their name says so and they hold data)."""
+    return tuple(
+        r for r in ev.all_repos
+        if r.found and TUNING_DATA_REPO_WORDS.search(r.name) and (r.code.data_files or "data" in r.readme.sections)
+    )
 
 
 def cards(models: Iterable[ModelEvidence]) -> list[tuple[Card, str]]:
@@ -72,15 +118,34 @@ def is_open_license(lic: License) -> bool:
     return lic.osi_approved or is_permissive_content_license(lic.spdx)
 
 
-def project_papers(ev: ProjectEvidence) -> tuple[Paper, ...]:
-    """Papers that describe a model or its training, not tools it merely cites."""
-    return tuple(p for p in ev.papers if p.topics & {"pretraining", "finetuning", "rlhf"})
+def own_papers(ev: ProjectEvidence) -> tuple[Paper, ...]:
+    """Papers that name the system in their title, not tools it merely cites."""
+    return tuple(p for p in ev.papers if names_the_system(p.title, ev.identity))
+
+
+def own_packages(ev: ProjectEvidence) -> tuple[PackageEvidence, ...]:
+    """Versioned PyPI releases of the system's own code: the package is a directory of
+    an own repo, is named like one, links to one, or names the system."""
+    repos = own_repos(ev)
+    repo_urls = {r.page_url.lower() for r in repos}
+    found = []
+    for package in ev.packages:
+        name = normalise_package_name(package.name)
+        if not package.version:
+            continue
+        if (
+            any(name.replace("-", "_") in r.directories or name == normalise_package_name(r.name) for r in repos)
+            or any(u.lower().rstrip("/") in repo_urls for u in package.project_urls)
+            or names_the_system(name, ev.identity)
+        ):
+            found.append(package)
+    return tuple(found)
+
+
+def models_for_docs(ev: ProjectEvidence) -> tuple[ModelEvidence, ...]:
+    """Every model whose card documents the system: released and bases."""
+    return (*released_models(ev), *ev.bases)
 
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def models_for_docs(ev: ProjectEvidence) -> tuple[ModelEvidence, ...]:
-    """Every model whose card documents the system: released, bases, linked."""
-    return (*released_models(ev), *ev.bases)
