@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import yaml
 
@@ -580,8 +580,12 @@ def _prose_word_count(lines: list[_Line]) -> int:
 
 # --- the card ---------------------------------------------------------------------------
 
+@lru_cache(maxsize=1024)
 def parse_card(text: str | None) -> Card:
-    """Everything this module can read from a card's text; None or "" gives an empty Card."""
+    """Everything this module can read from a card's text; None or "" gives an empty Card.
+
+    Cached: one card is often read for several projects in a run (a shared base model),
+    and the Card is immutable."""
     metadata, error, body = split_front_matter(text or "")
     lines = _card_lines(body)
     return Card(

@@ -1,0 +1,58 @@
+"""Calibration regression: agreement with the experts' grades on ../shared/data/calibration
+must not drop below what the rubric reaches now. Raise the pins when the rubric improves."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+
+# Measured with `openness calibrate` on the replayed calibration captures.
+PINNED = {
+    "exact agreement": 0.64,
+    "within one step": 0.91,
+    "quadratic-weighted kappa": 0.53,
+    "Spearman of totals": 0.56,
+}
+
+
+@pytest.fixture(scope="module")
+def calibration_report(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from tests.conftest import CALIBRATION
+
+    if not (CALIBRATION / "captures").is_dir():
+        pytest.skip("../shared/data/calibration is not here")
+    db = tmp_path_factory.mktemp("calibration") / "cal.duckdb"
+    runner = CliRunner()
+    refresh = runner.invoke(app, ["refresh", "--registry", str(CALIBRATION / "registry.yaml"),
+                                  "--replay", str(CALIBRATION / "captures"), "--db", str(db)])
+    assert refresh.exit_code == 0, refresh.stderr
+    result = runner.invoke(app, ["calibrate", "--labels", str(CALIBRATION / "labels.csv"), "--db", str(db)])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def metric(report: str, name: str) -> float:
+    match = re.search(rf"^{re.escape(name)}: ([0-9.]+)(%?)$", report, re.M)
+    assert match, f"{name!r} missing from the report:\n{report}"
+    value = float(match.group(1))
+    return value / 100 if match.group(2) else value
+
+
+@pytest.mark.parametrize("name", list(PINNED))
+def test_agreement_does_not_regress(calibration_report: str, name: str) -> None:
+    assert metric(calibration_report, name) >= PINNED[name]
+
+
+def test_all_308_cells_are_compared(calibration_report: str) -> None:
+    assert "cells compared: 308" in calibration_report
+
+
+def test_no_criterion_collapses(calibration_report: str) -> None:
+    shares = [int(s) for s in re.findall(r"^  \w+ +(\d+)%$", calibration_report, re.M)]
+    assert len(shares) == 14
+    assert min(shares) >= 45
