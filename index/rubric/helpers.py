@@ -90,8 +90,10 @@ def training_datasets(ev: ProjectEvidence) -> tuple[DatasetEvidence, ...]:
 
 
 def pretraining_datasets(ev: ProjectEvidence) -> tuple[DatasetEvidence, ...]:
-    """Data named by a base model, or data that does not look like tuning data."""
-    base_named = {d.lower() for m in ev.bases for d in m.datasets}
+    """Data named by a pre-trained (untuned) base, or data that does not look like tuning
+    data. A declared base may itself be an earlier tuning stage (SFT before DPO); its
+    data is then tuning data."""
+    base_named = {d.lower() for m in ev.bases if not m.is_tuned for d in m.datasets}
     return tuple(
         d for d in training_datasets(ev) if d.repo_id.lower() in base_named or not is_tuning_dataset(d.repo_id)
     )

@@ -1,0 +1,139 @@
+"""Grading systems that are not in the calibration set, from captures written here: a
+fully open system and a closed-weights one must land at opposite ends, for the reasons
+the evidence gives."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli import app
+
+runner = CliRunner()
+HUB = "https://huggingface.co"
+GITHUB = "https://api.github.com"
+
+ATOM = """<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
+<entry><id>http://arxiv.org/abs/{id}v1</id><published>2025-01-01T00:00:00Z</published>
+<title>{title}</title><summary>{summary}</summary>{extra}</entry></feed>"""
+
+
+def line(url: str, **fields: object) -> str:
+    return json.dumps({"url": url, "status": 200, **fields})
+
+
+def open_system_captures() -> list[str]:
+    released, base = "acme/Acme-7B-Instruct", "acme/Acme-7B"
+    card = (
+        "---\nlicense: apache-2.0\nbase_model: acme/Acme-7B\ndatasets:\n- acme/acme-instruct-mix\n---\n"
+        "# Acme 7B Instruct\n\nCode: https://github.com/acme/acme-train and paper https://arxiv.org/abs/2501.00001\n\n"
+        "## Model Architecture\nA 32-layer decoder-only transformer with 4096 hidden size and rotary embeddings.\n\n"
+        "## Training Data\nTuned on the acme-instruct-mix of 1M instruction / response pairs written by annotators.\n\n"
+        "## Training Procedure\nSupervised fine-tuning for 2 epochs with learning rate 2e-5, batch size 128, "
+        "followed by DPO on preference pairs.\n\n"
+        "## Evaluation\n| Benchmark | Score |\n|---|---|\n| MMLU | 61.2 |\n| GSM8K | 70.1 |\n\n"
+        "## Install\n```\npip install acme-train\n```\n"
+    )
+    base_card = "---\nlicense: apache-2.0\ndatasets:\n- acme/acme-pretrain-corpus\n---\n# Acme 7B\n\nPre-trained from scratch.\n"
+    data_card = (
+        "---\nlicense: odc-by\n---\n# Acme pretraining corpus\n\n"
+        "## Dataset Description\nWeb text, code and papers, 4T tokens.\n\n"
+        "## Dataset Creation\n" + "Sources were crawled, deduplicated and filtered for quality. " * 100 + "\n\n"
+        "## Bias, Risks, and Limitations\n" + "Web text carries social biases that we measured. " * 40 + "\n\n"
+        "## Licensing Information\nODC-By 1.0.\n\n"
+        "## Citation Information\n```bibtex\n@article{acme2025, title={Acme}}\n```\n"
+    )
+    readme = (
+        "# acme-train\n\nTraining and fine-tuning code for the Acme models.\n\n## Installation\n\npip install acme-train\n\n"
+        "## Usage\n\nRun `python scripts/pretrain.py` to pre-train and `python scripts/finetune.py` to fine-tune.\n\n"
+        "## API\n\nServe the model with `acme serve` and query the REST API.\n"
+    )
+    tree = {"sha": "t", "truncated": False, "tree": [
+        {"path": "scripts", "type": "tree"}, {"path": "scripts/pretrain.py", "type": "blob"},
+        {"path": "scripts/finetune.py", "type": "blob"}, {"path": "scripts/dpo.py", "type": "blob"},
+        {"path": "acme_train", "type": "tree"}, {"path": "acme_train/__init__.py", "type": "blob"},
+        {"path": "acme_train/model.py", "type": "blob"}, {"path": "pyproject.toml", "type": "blob"},
+        {"path": "docs", "type": "tree"},
+        *({"path": f"docs/page{i}.md", "type": "blob"} for i in range(12)),
+    ]}
+    def model(repo: str, tags: list[str], card_data: dict) -> dict:
+        return {"id": repo, "tags": tags, "pipeline_tag": "text-generation", "library_name": "transformers",
+                "cardData": card_data, "gated": False,
+                "siblings": [{"rfilename": "config.json"}, {"rfilename": "model.safetensors"}]}
+    return [
+        line(f"{HUB}/api/models/{released}", json=model(released, ["license:apache-2.0", "conversational",
+             f"base_model:finetune:{base}", "dataset:acme/acme-instruct-mix", "arxiv:2501.00001"],
+             {"license": "apache-2.0", "base_model": base, "datasets": ["acme/acme-instruct-mix"]})),
+        line(f"{HUB}/{released}/resolve/main/README.md", body=card),
+        line(f"{HUB}/api/models/{base}", json=model(base, ["license:apache-2.0", "dataset:acme/acme-pretrain-corpus"],
+             {"license": "apache-2.0", "datasets": ["acme/acme-pretrain-corpus"]})),
+        line(f"{HUB}/{base}/resolve/main/README.md", body=base_card),
+        line(f"{HUB}/api/datasets/acme/acme-pretrain-corpus", json={"id": "acme/acme-pretrain-corpus", "gated": False,
+             "tags": ["license:odc-by"], "cardData": {"license": "odc-by"}}),
+        line(f"{HUB}/datasets/acme/acme-pretrain-corpus/resolve/main/README.md", body=data_card),
+        line(f"{HUB}/api/datasets/acme/acme-instruct-mix", json={"id": "acme/acme-instruct-mix", "gated": False,
+             "tags": ["license:odc-by"], "cardData": {"license": "odc-by"}}),
+        line(f"{GITHUB}/repos/acme/acme-train", json={"full_name": "acme/acme-train", "default_branch": "main",
+             "license": {"key": "apache-2.0", "spdx_id": "Apache-2.0"}}),
+        line(f"{GITHUB}/repos/acme/acme-train/readme", json={"encoding": "base64",
+             "content": base64.b64encode(readme.encode()).decode()}),
+        line(f"{GITHUB}/repos/acme/acme-train/git/trees/main?recursive=1", json=tree),
+        line("https://export.arxiv.org/api/query?id_list=2501.00001", body=ATOM.format(
+            id="2501.00001", title="Acme: Open Language Models",
+            summary="We pre-train Acme on a corpus of 4T tokens, describe the transformer architecture, "
+                    "and instruction-tune it with supervised fine-tuning and RLHF via DPO.",
+            extra="<arxiv:journal_ref>Proceedings of ACL 2025</arxiv:journal_ref>")),
+        line("https://pypi.org/pypi/acme-train/json", json={"info": {"name": "acme-train", "version": "1.2.0",
+             "project_urls": {"Source": "https://github.com/acme/acme-train"}}}),
+    ]
+
+
+def closed_system_captures() -> list[str]:
+    released = "bigco/Bigco-70B-Chat"
+    info = {"id": released, "gated": "manual", "tags": ["text-generation", "license:other"],
+            "pipeline_tag": "text-generation", "cardData": {"license": "other", "license_name": "bigco-community"}}
+    card = "---\nlicense: other\nlicense_name: bigco-community\n---\n# Bigco 70B Chat\n\nOur best chat model. Try it!\n"
+    return [
+        line(f"{HUB}/api/models/{released}", json=info),
+        line(f"{HUB}/{released}/resolve/main/README.md", body=card),
+    ]
+
+
+def grades_for(tmp_path: Path) -> dict[str, dict[str, str]]:
+    captures = tmp_path / "captures"
+    captures.mkdir()
+    (captures / "systems.jsonl").write_text("\n".join(open_system_captures() + closed_system_captures()) + "\n")
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(
+        "projects:\n- id: acme\n  name: Acme\n  org: Acme\n  hf: acme/Acme-7B-Instruct\n"
+        "- id: bigco\n  name: Bigco\n  org: Bigco\n  hf: bigco/Bigco-70B-Chat\n"
+    )
+    db = str(tmp_path / "u.duckdb")
+    result = runner.invoke(app, ["refresh", "--registry", str(registry), "--replay", str(captures), "--db", db])
+    assert result.exit_code == 0, result.stderr
+    result = runner.invoke(app, ["leaderboard", "--db", db, "--format", "json"])
+    return {row["project"]: row for row in json.loads(result.stdout)}
+
+
+def test_fully_open_system_is_open_on_almost_everything(tmp_path: Path) -> None:
+    acme = grades_for(tmp_path)["acme"]
+    expected_open = ["opencode", "llmdata", "llmweights", "rldata", "rlweights", "license", "code",
+                     "architecture", "preprint", "modelcard", "datasheet", "package", "api"]
+    assert {c: acme[c] for c in expected_open} == {c: "open" for c in expected_open}
+    assert acme["paper"] == "partial"  # peer-reviewed, but the rubric's "open" needs every stage covered
+    assert acme["openness"] == 13.5
+
+
+def test_closed_weights_system_scores_low(tmp_path: Path) -> None:
+    board = grades_for(tmp_path)
+    bigco = board["bigco"]
+    assert bigco["rlweights"] == "partial"  # released, but access granted by hand
+    assert bigco["license"] == "closed"
+    assert bigco["modelcard"] == "closed"
+    assert bigco["opencode"] == bigco["llmdata"] == bigco["rldata"] == "closed"
+    assert bigco["openness"] <= 2.5
+    assert board["acme"]["rank"] == 1
