@@ -15,7 +15,7 @@ GENERIC_WORDS = frozenset(
     """
     a an and the of for with to in on at by from via is are its
     ai lm llm llms model models language large small tiny base chat instruct instruction instructions
-    it hf sft rlhf dpo tuned tuning fine finetuned pretrained pretraining pretrain research lab labs
+    it hf sft rlhf dpo tuned tuning fine finetuned pretrained pretraining pretrain research lab labs assistant
     open source gpt transformer transformers v version release preview beta alpha demo meta
     """.split()
 )
@@ -57,6 +57,10 @@ def names_the_system(text: str, identity: frozenset[str]) -> bool:
 
 
 def same_owner(owner_a: str, owner_b: str) -> bool:
-    """Hub and GitHub owners of one organisation are often spelled alike (Qwen / QwenLM)."""
-    a, b = owner_a.lower(), owner_b.lower()
-    return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
+    """Hub and GitHub owners of one organisation are often spelled alike: Qwen / QwenLM,
+    mistralai / mistral, google / google-research; but meta is not metaflow."""
+    shorter, longer = sorted((owner_a.lower(), owner_b.lower()), key=len)
+    if shorter == longer:
+        return True
+    rest = longer.removeprefix(shorter)
+    return len(shorter) >= 4 and rest != longer and (len(rest) <= 3 or rest[0] in "-_.")

@@ -168,6 +168,7 @@ def extract(crawl: ProjectCrawl) -> ProjectEvidence:
         papers=tuple(_papers(crawl)),
         packages=tuple(_packages(crawl)),
         unknown=tuple(sorted({f.url for _, f in crawl.resources if f.unknown})),
+        # Base names count: a paper about the base documents the system's first stage.
         identity=identity_tokens(entry_names),
         owners=frozenset(name.split("/")[0].lower() for name in entry_names),
         own_links=tuple(link for text in own_texts for link in find_links(text)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from index.evidence.papers import Paper
 from index.evidence.project import ModelEvidence, ProjectEvidence
 from index.rubric import helpers as h
 from index.rubric.grades import CRITERIA, Grade
@@ -188,28 +189,41 @@ def architecture(ev: ProjectEvidence) -> Grade:
     return h.nothing("architecture", "no architecture description", "architecture.none")
 
 
+def _covers_every_stage(papers: list[Paper], ev: ProjectEvidence) -> str | None:
+    """Why these papers cover every stage of the system, or None. A system tuned from
+    someone else's base has only its tuning stage to document."""
+    topics = set().union(*(p.topics for p in papers)) if papers else set()
+    if not topics & {"finetuning", "rlhf"}:
+        return None
+    if topics & {"pretraining", "architecture"}:
+        return "cover pre-training and tuning"
+    if h.tunes_someone_elses_base(ev):
+        return "cover the tuning, the system's own stage"
+    return None
+
+
 def preprint(ev: ProjectEvidence) -> Grade:
-    papers = h.own_papers(ev)
+    papers = list(h.own_papers(ev))
     if not papers:
-        return h.nothing("preprint", "no arXiv preprint naming the system", "preprint.none")
-    topics = set().union(*(p.topics for p in papers))
+        return h.nothing("preprint", "no arXiv preprint naming the system or its base", "preprint.none")
     urls = [p.url for p in papers]
-    covers_tuning = bool(topics & {"finetuning", "rlhf"})
-    if covers_tuning and topics & {"pretraining", "architecture"}:
-        return h.grade("preprint", "open", "the system's preprints cover pre-training and tuning", urls,
-                       "preprint.covers_all_stages")
-    if covers_tuning and h.tunes_someone_elses_base(ev):
-        return h.grade("preprint", "open", "the preprint covers the tuning, the system's own stage", urls,
-                       "preprint.covers_own_stage")
-    return h.grade("preprint", "partial", f"preprint about the system: {papers[0].title}", urls,
+    coverage = _covers_every_stage(papers, ev)
+    if coverage:
+        return h.grade("preprint", "open", f"the system's preprints {coverage}", urls, "preprint.covers_all_stages")
+    return h.grade("preprint", "partial", f"preprint covers part of the system: {papers[0].title}", urls,
                    "preprint.covers_some")
 
 
 def paper(ev: ProjectEvidence) -> Grade:
     reviewed = [p for p in h.own_papers(ev) if p.peer_reviewed]
     if reviewed:
-        return h.grade("paper", "partial", f"peer-reviewed: {reviewed[0].journal_ref or reviewed[0].doi or reviewed[0].comment}",
-                       [p.url for p in reviewed], "paper.peer_reviewed_preprint")
+        venue = reviewed[0].journal_ref or reviewed[0].doi or reviewed[0].comment
+        coverage = _covers_every_stage(reviewed, ev)
+        if coverage:
+            return h.grade("paper", "open", f"peer-reviewed papers {coverage} ({venue})",
+                           [p.url for p in reviewed], "paper.covers_all_stages")
+        return h.grade("paper", "partial", f"peer-reviewed paper on part of the system ({venue})",
+                       [p.url for p in reviewed], "paper.covers_some")
     venues = [link.url for link in ev.own_links if link.kind == "proceedings"]
     if venues:
         return h.grade("paper", "partial", "the system's documentation links a peer-reviewed venue", venues,

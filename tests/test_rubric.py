@@ -1,0 +1,649 @@
+"""The 14 rubric rules on hand-built evidence: one table of cases per criterion, then
+invariants over many generated evidences (grade shape, evidence, order, determinism,
+independence from the project id).
+
+Evidence is built the way `index.evidence.project.extract` builds it: cards through
+`parse_card`, trees through `classify_tree`, READMEs through `readme_evidence`, licenses
+through `normalise_license` and papers as `Paper` records with their derived fields.
+The system in these tests is a made-up one, "Nimbus" by "orbitlabs".
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from itertools import cycle, islice
+from pathlib import PurePosixPath
+
+import pytest
+
+from crawler.links import find_links
+from index.evidence.cards import parse_card
+from index.evidence.code import classify_tree, readme_evidence
+from index.evidence.licenses import License, normalise_license
+from index.evidence.names import identity_tokens
+from index.evidence.papers import Paper, is_peer_reviewed, paper_topics
+from index.evidence.project import (
+    DatasetEvidence,
+    ModelEvidence,
+    PackageEvidence,
+    ProjectEvidence,
+    RepoEvidence,
+)
+from index.rubric.criteria import (
+    CARD_MIN_WORDS,
+    DATASHEET_OPEN_SECTIONS,
+    DATASHEET_OPEN_WORDS,
+    DATASHEET_PARTIAL_WORDS,
+    DOCS_PAGES_FOR_COMPREHENSIVE,
+    RULES,
+    grade_project,
+)
+from index.rubric.grades import CRITERIA, Grade
+
+HUB = "https://huggingface.co"
+RELEASED = "orbitlabs/Nimbus-7B-Chat"
+BASE = "orbitlabs/Nimbus-7B"
+OWN_REPO = "orbitlabs/nimbus"
+
+
+# --- evidence builders -----------------------------------------------------------------
+
+
+PROSE = ("the", "text", "was", "collected", "from", "public", "web", "pages", "and", "filtered", "for", "quality")
+
+
+def words(count: int) -> str:
+    """`count` words of plain English prose about a data set or model."""
+    return " ".join(islice(cycle(PROSE), count)) + "."
+
+
+def hub_page(repo_id: str) -> str:
+    return f"{HUB}/{repo_id}"
+
+
+def card_url(repo_id: str) -> str:
+    return f"{HUB}/{repo_id}/resolve/main/README.md"
+
+
+def dataset_page(repo_id: str) -> str:
+    return f"{HUB}/datasets/{repo_id}"
+
+
+def dataset_card_url(repo_id: str) -> str:
+    return f"{HUB}/datasets/{repo_id}/resolve/main/README.md"
+
+
+def github_page(full_name: str) -> str:
+    return f"https://github.com/{full_name}"
+
+
+def readme_url(full_name: str) -> str:
+    return f"https://api.github.com/repos/{full_name}/readme"
+
+
+def arxiv_url(arxiv_id: str) -> str:
+    return f"https://arxiv.org/abs/{arxiv_id}"
+
+
+def pypi_page(name: str) -> str:
+    return f"https://pypi.org/project/{name}/"
+
+
+def licenses(*raw: str) -> tuple[License, ...]:
+    return tuple(normalise_license(r, "hf_metadata") for r in raw)
+
+
+def model(
+    repo_id: str = RELEASED,
+    *,
+    card_md: str | None = "",
+    weights: tuple[str, ...] = ("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"),
+    license_ids: tuple[str, ...] = ("apache-2.0",),
+    **overrides: object,
+) -> ModelEvidence:
+    """A Hub model that was fetched, with a file listing, weights and an Apache license;
+    `card_md=None` means no card, "" an empty one."""
+    card = parse_card(card_md) if card_md is not None else None
+    built = ModelEvidence(
+        repo_id=repo_id,
+        page_url=hub_page(repo_id),
+        found=True,
+        card=card,
+        card_url=card_url(repo_id) if card is not None else None,
+        weight_files=weights,
+        licenses=licenses(*license_ids),
+        files_listed=True,
+        pipeline_tag="text-generation",
+    )
+    return replace(built, **overrides)
+
+
+def unreadable_model(repo_id: str) -> ModelEvidence:
+    """A model named somewhere whose Hub page could not be fetched."""
+    return ModelEvidence(repo_id, hub_page(repo_id), False, None, None)
+
+
+def tree(paths: tuple[str, ...]) -> dict:
+    """A GitHub git-tree response holding these files and their directories."""
+    directories = sorted({str(parent) for p in paths for parent in PurePosixPath(p).parents if str(parent) != "."})
+    entries = [{"path": d, "type": "tree"} for d in directories] + [{"path": p, "type": "blob"} for p in paths]
+    return {"sha": "0" * 40, "truncated": False, "tree": entries}
+
+
+def repo(
+    full_name: str = OWN_REPO,
+    *,
+    files: tuple[str, ...] = (),
+    readme_md: str = "",
+    license_id: str | None = "apache-2.0",
+    found: bool = True,
+) -> RepoEvidence:
+    listing = tree(files)
+    return RepoEvidence(
+        full_name=full_name,
+        page_url=github_page(full_name),
+        found=found,
+        license=normalise_license(license_id, "github") if license_id else None,
+        code=classify_tree(listing),
+        readme=readme_evidence(readme_md),
+        readme_url=readme_url(full_name) if readme_md else None,
+        directories=frozenset(
+            PurePosixPath(e["path"]).name.lower() for e in listing["tree"] if e["type"] == "tree"
+        ),
+    )
+
+
+def dataset(
+    repo_id: str, *, card_md: str | None = None, gated: str | None = None, found: bool = True
+) -> DatasetEvidence:
+    card = parse_card(card_md) if card_md is not None else None
+    return DatasetEvidence(
+        repo_id=repo_id,
+        page_url=dataset_page(repo_id),
+        found=found,
+        gated=gated,
+        licenses=(),
+        card=card,
+        card_url=dataset_card_url(repo_id) if card is not None else None,
+    )
+
+
+def paper(title: str, summary: str = "", *, arxiv_id: str = "2401.00001", journal_ref: str | None = None) -> Paper:
+    return Paper(
+        arxiv_id=arxiv_id,
+        url=arxiv_url(arxiv_id),
+        title=title,
+        summary=summary,
+        published="2024-01-01T00:00:00Z",
+        journal_ref=journal_ref,
+        doi=None,
+        comment=None,
+        peer_reviewed=is_peer_reviewed(journal_ref, None, None),
+        topics=paper_topics(title, summary),
+    )
+
+
+def package(name: str, *, version: str | None = "1.2.0", project_urls: tuple[str, ...] = ()) -> PackageEvidence:
+    return PackageEvidence(name, pypi_page(name), version, "", project_urls)
+
+
+def project(
+    *,
+    project_id: str = "nimbus",
+    released: ModelEvidence | None = None,
+    bases: tuple[ModelEvidence, ...] = (),
+    linked_models: tuple[ModelEvidence, ...] = (),
+    datasets: tuple[DatasetEvidence, ...] = (),
+    repos: tuple[RepoEvidence, ...] = (),
+    linked_repos: tuple[RepoEvidence, ...] = (),
+    papers: tuple[Paper, ...] = (),
+    packages: tuple[PackageEvidence, ...] = (),
+) -> ProjectEvidence:
+    """A project as `extract` makes it: identity, owners and own links come from the entry
+    repos (released model, bases, GitHub entries) and their cards and READMEs."""
+    entry_models = tuple(m for m in (released, *bases) if m is not None)
+    entry_names = [m.repo_id for m in entry_models] + [r.full_name for r in repos]
+    own_texts = [m.card.body for m in entry_models if m.card is not None] + [r.readme.text for r in repos]
+    return ProjectEvidence(
+        project_id=project_id,
+        released=released,
+        bases=bases,
+        linked_models=linked_models,
+        datasets=datasets,
+        repos=repos,
+        linked_repos=linked_repos,
+        papers=papers,
+        packages=packages,
+        identity=identity_tokens(entry_names),
+        owners=frozenset(name.split("/")[0].lower() for name in entry_names),
+        own_links=tuple(link for text in own_texts for link in find_links(text)),
+    )
+
+
+# --- texts ------------------------------------------------------------------------------
+
+COMPREHENSIVE_CARD = f"""---
+license: apache-2.0
+---
+# Nimbus 7B Chat
+
+Nimbus 7B Chat is a chat model tuned from Nimbus 7B for helpful dialogue in English and
+French, released by Orbit Labs for research and commercial use.
+
+## Model Architecture
+
+Nimbus is a decoder-only transformer with 32 layers, a hidden size of 4096, grouped-query
+attention and rotary position embeddings. {words(20)}
+
+## Training Data
+
+The base model was pre-trained on two trillion tokens of deduplicated web text, code and
+books. {words(20)}
+
+## Evaluation
+
+| Benchmark | Score |
+|-----------|-------|
+| MMLU      | 61.2  |
+| GSM8K     | 40.1  |
+"""
+
+PARTIAL_CARD = f"""# Nimbus 7B Chat
+
+Nimbus 7B Chat is a chat model tuned from Nimbus 7B for helpful dialogue in English and
+French, released by Orbit Labs for research and commercial use.
+
+## Limitations
+
+The model can produce false or biased statements and should not be relied on for advice.
+{words(CARD_MIN_WORDS)}
+"""
+
+ADVERTISEMENT_CARD = """# Nimbus 7B Chat
+
+Nimbus 7B Chat is the friendliest chat model yet: fast, fun and ready for your next
+project. Try it today and join thousands of happy users building with Nimbus.
+
+## Usage
+
+```python
+from transformers import pipeline
+chat = pipeline("text-generation", model="orbitlabs/Nimbus-7B-Chat")
+```
+"""
+
+DOCUMENTED_README = f"""# Nimbus
+
+{words(40)}
+
+## Installation
+
+```bash
+pip install -r requirements.txt
+```
+
+## Usage
+
+Run `python chat.py` to talk to the model. {words(30)}
+"""
+
+API_README = """# Nimbus
+
+## API
+
+Start an OpenAI-compatible server with `python -m nimbus.serve` and send requests to
+`/v1/chat/completions`.
+"""
+
+
+def dataset_card(word_count: int, *, headings: tuple[str, ...]) -> str:
+    """A dataset card of about `word_count` prose words spread over these headings."""
+    per_section = max(1, word_count // len(headings))
+    return "\n\n".join(f"## {heading}\n\n{words(per_section)}" for heading in headings)
+
+
+DATASHEET_HEADINGS = ("Dataset Description", "Data Collection", "Intended Uses", "Limitations and Bias")
+assert len(DATASHEET_HEADINGS) >= DATASHEET_OPEN_SECTIONS
+LONG_DATASET_CARD = dataset_card(DATASHEET_OPEN_WORDS * 2, headings=DATASHEET_HEADINGS)
+
+
+# --- table-driven cases ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    evidence: ProjectEvidence
+    criterion: str
+    grade: str
+    rule: str
+    urls: tuple[str, ...]  # the evidence URLs expected, in any order
+
+
+def case(name: str, evidence: ProjectEvidence, criterion: str, grade: str, rule: str, *urls: str) -> object:
+    return pytest.param(Case(evidence, criterion, grade, rule, urls), id=f"{criterion}-{name}")
+
+
+TRAINING_TREE = ("nimbus/model.py", "scripts/finetune_sft.py", "scripts/train_dpo.py", "requirements.txt")
+INFERENCE_TREE = ("nimbus/model.py", "inference.py", "web_demo.py")
+
+WEIGHT_CASES = [
+    case("free", project(released=model()), "rlweights", "open", "rlweights.downloadable", hub_page(RELEASED)),
+    case("gated-manual", project(released=model(gated="manual")), "rlweights", "partial", "rlweights.restricted",
+         hub_page(RELEASED)),
+    case("delta-only", project(released=model(weights=("delta-00001.bin",), delta_only=True)), "rlweights",
+         "partial", "rlweights.restricted", hub_page(RELEASED)),
+    case("gated-auto-apache", project(released=model(gated="auto")), "rlweights", "open", "rlweights.downloadable",
+         hub_page(RELEASED)),
+    case("gated-auto-custom-license", project(released=model(gated="auto", license_ids=("other",))), "rlweights",
+         "partial", "rlweights.restricted", hub_page(RELEASED)),
+    case("no-listing-but-format-tags",
+         project(released=model(weights=(), files_listed=False, pipeline_tag=None, tags=("safetensors",))),
+         "rlweights", "open", "rlweights.downloadable", hub_page(RELEASED)),
+    case("no-listing-no-format-tags",
+         project(released=model(weights=(), files_listed=False, pipeline_tag=None, tags=("conversational",))),
+         "rlweights", "partial", "rlweights.no_weight_files", hub_page(RELEASED)),
+    case("listing-without-weights", project(released=model(weights=())), "rlweights", "partial",
+         "rlweights.no_weight_files", hub_page(RELEASED)),
+    case("no-model", project(), "rlweights", "closed", "rlweights.none"),
+    case("no-model", project(), "llmweights", "closed", "llmweights.none"),
+    case("base-free", project(released=model(), bases=(model(BASE),)), "llmweights", "open",
+         "llmweights.downloadable", hub_page(BASE)),
+    case("base-named-not-fetched", project(released=model(), bases=(unreadable_model(BASE),)), "llmweights",
+         "partial", "llmweights.named_unreadable", hub_page(BASE)),
+    case("tuned-without-named-base", project(released=model()), "llmweights", "partial",
+         "llmweights.base_not_identified", hub_page(RELEASED)),
+    case("trained-from-scratch", project(released=model(BASE)), "llmweights", "open", "llmweights.downloadable",
+         hub_page(BASE)),
+]
+
+LICENSE_CASES = [
+    case("all-osi", project(released=model(license_ids=("mit",)), repos=(repo(),)), "license", "open",
+         "license.all_open", hub_page(RELEASED), github_page(OWN_REPO)),
+    case("mix", project(released=model(license_ids=("cc-by-nc-4.0",)), repos=(repo(),)), "license", "partial",
+         "license.some_open", hub_page(RELEASED), github_page(OWN_REPO)),
+    case("none-open", project(released=model(license_ids=("other",))), "license", "closed", "license.none_open",
+         hub_page(RELEASED)),
+    case("none", project(released=model(license_ids=())), "license", "closed", "license.none"),
+    case("only-base-licensed", project(released=model(license_ids=()), bases=(model(BASE),)), "license", "partial",
+         "license.only_base_licensed", hub_page(RELEASED), hub_page(BASE)),
+]
+
+OPENCODE_CASES = [
+    case("finetuning-in-own-repo", project(repos=(repo(files=TRAINING_TREE),)), "opencode", "open",
+         "opencode.training_code_public", github_page(OWN_REPO)),
+    case("same-owner-linked-repo",
+         project(released=model(), linked_repos=(repo("orbitlabs/tuner", files=TRAINING_TREE),)), "opencode",
+         "open", "opencode.training_code_public", github_page("orbitlabs/tuner")),
+    case("inference-only", project(repos=(repo(files=INFERENCE_TREE),)), "opencode", "partial",
+         "opencode.inference_or_examples_only", github_page(OWN_REPO)),
+    case("other-owner-not-naming-system",
+         project(released=model(), linked_repos=(repo("Dao-AILab/flash-attention", files=TRAINING_TREE),)),
+         "opencode", "closed", "opencode.none"),
+    case("other-owner-naming-system-without-github-entry",
+         project(released=model(), linked_repos=(repo("community/nimbus-finetune", files=TRAINING_TREE),)),
+         "opencode", "open", "opencode.training_code_public", github_page("community/nimbus-finetune")),
+    case("other-owner-naming-system-beside-github-entry",
+         project(repos=(repo(files=INFERENCE_TREE),),
+                 linked_repos=(repo("community/nimbus-finetune", files=TRAINING_TREE),)),
+         "opencode", "partial", "opencode.inference_or_examples_only", github_page(OWN_REPO)),
+    case("unreachable-own-repo", project(repos=(repo(files=TRAINING_TREE, found=False),)), "opencode", "closed",
+         "opencode.none"),
+]
+
+OWN_PAPER = paper(
+    "Nimbus: Open Chat Models Pre-trained from Scratch",
+    "We pre-train a transformer on 2 trillion tokens and fine-tune it with instruction data.",
+    arxiv_id="2402.00002",
+)
+STAGE_PAPER = paper("Nimbus: Instruction Tuning at Scale", "We fine-tune an existing model.", arxiv_id="2402.00003")
+CITED_PAPER = paper(
+    "FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness",
+    "We pre-train and fine-tune transformers faster.",
+    arxiv_id="2205.14135",
+    journal_ref="NeurIPS 2022",
+)
+ARCHITECTURE_ONLY_PAPER = paper("Nimbus: A Recurrent Architecture", "We describe the layers.", arxiv_id="2402.00004")
+REVIEWED_OWN_PAPER = replace(OWN_PAPER, journal_ref="Transactions on Machine Learning Research, 2024",
+                             peer_reviewed=True)
+REVIEWED_ARCHITECTURE_PAPER = replace(ARCHITECTURE_ONLY_PAPER, journal_ref="TMLR 2024", peer_reviewed=True)
+PROCEEDINGS = "https://aclanthology.org/2024.acl-long.1"
+PROCEEDINGS_CARD = f"{PARTIAL_CARD}\n## Citation\n\nPublished at ACL 2024: {PROCEEDINGS}\n"
+OTHERS_BASE = "otherlab/Cirrus-7B"
+
+PAPER_CASES = [
+    case("own-covers-all", project(released=model(), papers=(OWN_PAPER,)), "preprint", "open",
+         "preprint.covers_all_stages", OWN_PAPER.url),
+    case("own-covers-tuning-of-others-base",
+         project(released=model(), bases=(model(OTHERS_BASE),), papers=(STAGE_PAPER,)), "preprint", "open",
+         "preprint.covers_all_stages", STAGE_PAPER.url),
+    case("own-covers-some", project(released=model(BASE), papers=(ARCHITECTURE_ONLY_PAPER,)), "preprint",
+         "partial", "preprint.covers_some", ARCHITECTURE_ONLY_PAPER.url),
+    case("cited-only", project(released=model(), papers=(CITED_PAPER,)), "preprint", "closed", "preprint.none"),
+    case("own-journal-ref-all-stages", project(released=model(), papers=(REVIEWED_OWN_PAPER,)), "paper", "open",
+         "paper.covers_all_stages", REVIEWED_OWN_PAPER.url),
+    case("own-journal-ref-some-stages", project(released=model(BASE), papers=(REVIEWED_ARCHITECTURE_PAPER,)),
+         "paper", "partial", "paper.covers_some", REVIEWED_ARCHITECTURE_PAPER.url),
+    case("own-not-reviewed", project(released=model(), papers=(OWN_PAPER,)), "paper", "closed", "paper.none"),
+    case("cited-reviewed", project(released=model(), papers=(CITED_PAPER,)), "paper", "closed", "paper.none"),
+    case("proceedings-link-in-own-card", project(released=model(card_md=PROCEEDINGS_CARD)), "paper", "partial",
+         "paper.proceedings_link", PROCEEDINGS),
+]
+
+CARD_CASES = [
+    case("comprehensive", project(released=model(card_md=COMPREHENSIVE_CARD)), "modelcard", "open",
+         "modelcard.comprehensive", card_url(RELEASED)),
+    case("partial", project(released=model(card_md=PARTIAL_CARD)), "modelcard", "partial", "modelcard.partial",
+         card_url(RELEASED)),
+    case("advertisement-only", project(released=model(card_md=ADVERTISEMENT_CARD)), "modelcard", "closed",
+         "modelcard.advertisement_only", card_url(RELEASED)),
+    case("none", project(released=model(card_md=None)), "modelcard", "closed", "modelcard.none"),
+    case("base-card-is-not-the-released-card",
+         project(released=model(card_md=None), bases=(model(BASE, card_md=COMPREHENSIVE_CARD),)),
+         "modelcard", "closed", "modelcard.none"),
+    case("architecture-in-card", project(released=model(card_md=COMPREHENSIVE_CARD)), "architecture", "partial",
+         "architecture.partly_documented", card_url(RELEASED)),
+    case("architecture-paper-and-card",
+         project(released=model(card_md=COMPREHENSIVE_CARD), papers=(OWN_PAPER,)), "architecture", "open",
+         "architecture.paper_and_details", OWN_PAPER.url, card_url(RELEASED)),
+    case("architecture-none", project(released=model(card_md=ADVERTISEMENT_CARD)), "architecture", "closed",
+         "architecture.none"),
+]
+
+PRETRAINING_DATA = "orbitlabs/nimbus-web-corpus"
+TUNING_DATA = "orbitlabs/nimbus-sft-mix"
+
+
+def datasheet_case(name: str, word_count: int, headings: tuple[str, ...], grade: str, rule: str) -> object:
+    card_md = dataset_card(word_count, headings=headings)
+    evidence = project(released=model(), datasets=(dataset(PRETRAINING_DATA, card_md=card_md),))
+    urls = () if grade == "closed" else (dataset_card_url(PRETRAINING_DATA),)
+    return case(name, evidence, "datasheet", grade, rule, *urls)
+
+
+DATA_CASES = [
+    case("pretraining-downloadable", project(released=model(), datasets=(dataset(PRETRAINING_DATA),)), "llmdata",
+         "open", "llmdata.datasets_downloadable", dataset_page(PRETRAINING_DATA)),
+    case("pretraining-gated", project(released=model(), datasets=(dataset(PRETRAINING_DATA, gated="manual"),)),
+         "llmdata", "partial", "llmdata.datasets_partly_available", dataset_page(PRETRAINING_DATA)),
+    case("pretraining-described-in-base-card",
+         project(released=model(), bases=(model(BASE, card_md=COMPREHENSIVE_CARD),)), "llmdata", "partial",
+         "llmdata.described_only", card_url(BASE)),
+    case("pretraining-none", project(released=model()), "llmdata", "closed", "llmdata.none"),
+    case("tuning-data-published", project(released=model(), datasets=(dataset(TUNING_DATA),)), "rldata", "open",
+         "rldata.data_published", dataset_page(TUNING_DATA)),
+    case("tuning-data-unreachable", project(released=model(), datasets=(dataset(TUNING_DATA, found=False),)),
+         "rldata", "partial", "rldata.partly_available", dataset_page(TUNING_DATA)),
+    case("tuning-data-none", project(released=model()), "rldata", "closed", "rldata.none"),
+    case("evaluation-data-is-not-training-data",
+         project(released=model(), datasets=(dataset("cais/mmlu", card_md=LONG_DATASET_CARD),)),
+         "datasheet", "closed", "datasheet.none"),
+    datasheet_case("short-card", DATASHEET_PARTIAL_WORDS // 2, DATASHEET_HEADINGS, "closed", "datasheet.none"),
+    datasheet_case("medium-card", (DATASHEET_PARTIAL_WORDS + DATASHEET_OPEN_WORDS) // 2, DATASHEET_HEADINGS,
+                   "partial", "datasheet.partial"),
+    datasheet_case("long-card-few-sections", DATASHEET_OPEN_WORDS * 2, DATASHEET_HEADINGS[:1], "partial",
+                   "datasheet.partial"),
+    datasheet_case("long-card-many-sections", DATASHEET_OPEN_WORDS * 2, DATASHEET_HEADINGS, "open",
+                   "datasheet.comprehensive"),
+    case("no-dataset-card", project(released=model(), datasets=(dataset(PRETRAINING_DATA),)), "datasheet",
+         "closed", "datasheet.none"),
+]
+
+DOCS_TREE = tuple(f"docs/page_{n}.md" for n in range(DOCS_PAGES_FOR_COMPREHENSIVE))
+
+CODE_CASES = [
+    case("readme-and-docs", project(repos=(repo(files=DOCS_TREE, readme_md=DOCUMENTED_README),)), "code", "open",
+         "code.documented", readme_url(OWN_REPO)),
+    case("readme-only", project(repos=(repo(readme_md=DOCUMENTED_README),)), "code", "partial", "code.readme_only",
+         readme_url(OWN_REPO)),
+    case("no-readme", project(repos=(repo(files=DOCS_TREE),)), "code", "closed", "code.none"),
+    case("own-directory-package",
+         project(repos=(repo(files=("cloudkit/__init__.py", "setup.py")),), packages=(package("cloudkit"),)),
+         "package", "open", "package.versioned_release", pypi_page("cloudkit")),
+    case("package-naming-the-system", project(released=model(), packages=(package("nimbus-chat"),)), "package",
+         "open", "package.versioned_release", pypi_page("nimbus-chat")),
+    case("unrelated-package", project(repos=(repo(files=("cloudkit/__init__.py",)),), packages=(package("requests"),)),
+         "package", "closed", "package.none"),
+    case("unversioned-package",
+         project(repos=(repo(files=("cloudkit/__init__.py",)),), packages=(package("cloudkit", version=None),)),
+         "package", "closed", "package.none"),
+    case("source-only", project(repos=(repo(files=("cloudkit/__init__.py", "pyproject.toml")),)), "package",
+         "partial", "package.source_only", github_page(OWN_REPO)),
+    case("readme-api-section", project(repos=(repo(readme_md=API_README),)), "api", "open", "api.documented",
+         readme_url(OWN_REPO)),
+    case("gated-model", project(released=model(gated="auto")), "api", "partial", "api.restricted_access",
+         hub_page(RELEASED)),
+    case("open-weights-are-not-an-api", project(released=model()), "api", "closed", "api.none"),
+]
+
+
+@pytest.mark.parametrize(
+    "spec", WEIGHT_CASES + LICENSE_CASES + OPENCODE_CASES + PAPER_CASES + CARD_CASES + DATA_CASES + CODE_CASES
+)
+def test_rule(spec: Case) -> None:
+    result = RULES[spec.criterion](spec.evidence)
+    assert (result.criterion, result.grade, result.rule) == (spec.criterion, spec.grade, spec.rule), result.reason
+    assert sorted(result.evidence) == sorted(spec.urls)
+
+
+def test_weight_format_tags_count_only_without_a_listing() -> None:
+    listed_without_weights = model(weights=(), tags=("safetensors",))
+    assert not listed_without_weights.has_weights
+    assert model(weights=(), files_listed=False, tags=("safetensors",)).has_weights
+
+
+def test_a_free_model_wins_over_a_restricted_one() -> None:
+    evidence = project(released=model(), bases=(model(BASE, gated="manual"), model("orbitlabs/Nimbus-7B-v2")))
+    result = RULES["llmweights"](evidence)
+    assert (result.grade, result.evidence) == ("open", (hub_page("orbitlabs/Nimbus-7B-v2"),))
+
+
+# --- invariants over generated evidence -----------------------------------------------
+
+
+def random_model(rng: random.Random, repo_id: str) -> ModelEvidence:
+    if rng.random() < 0.15:
+        return unreadable_model(repo_id)
+    return model(
+        repo_id,
+        card_md=rng.choice([None, "", ADVERTISEMENT_CARD, PARTIAL_CARD, COMPREHENSIVE_CARD, PROCEEDINGS_CARD]),
+        weights=rng.choice([(), ("model.safetensors",), ("delta-weights.bin",), ("adapter_model.bin",)]),
+        license_ids=rng.choice([(), ("apache-2.0",), ("other",), ("cc-by-nc-4.0", "mit")]),
+        gated=rng.choice([None, None, "auto", "manual"]),
+        delta_only=rng.random() < 0.1,
+        encrypted=rng.random() < 0.05,
+        files_listed=rng.random() < 0.8,
+        tags=rng.choice([(), ("safetensors",), ("conversational",)]),
+    )
+
+
+def random_project(rng: random.Random) -> ProjectEvidence:
+    def some(make: Callable[[int], object], most: int) -> tuple:
+        return tuple(make(n) for n in range(rng.randint(0, most)))
+
+    return project(
+        released=random_model(rng, RELEASED) if rng.random() < 0.8 else None,
+        bases=some(lambda n: random_model(rng, [BASE, OTHERS_BASE][n]), 2),
+        linked_models=some(lambda n: random_model(rng, f"someone/linked-{n}"), 1),
+        datasets=some(
+            lambda n: dataset(
+                rng.choice([PRETRAINING_DATA, TUNING_DATA, "cais/mmlu"]) + str(n),
+                card_md=rng.choice([None, dataset_card(rng.choice([100, 600, 2500]), headings=DATASHEET_HEADINGS)]),
+                gated=rng.choice([None, "auto"]),
+                found=rng.random() < 0.9,
+            ),
+            3,
+        ),
+        repos=some(
+            lambda n: repo(
+                f"{OWN_REPO}{n}",
+                files=rng.choice([(), TRAINING_TREE, INFERENCE_TREE, DOCS_TREE, ("cloudkit/__init__.py", "setup.py")]),
+                readme_md=rng.choice(["", DOCUMENTED_README, API_README]),
+                license_id=rng.choice([None, "mit", "other"]),
+                found=rng.random() < 0.9,
+            ),
+            2,
+        ),
+        linked_repos=some(lambda n: repo(rng.choice(["community/nimbus-tools", "Dao-AILab/flash-attention"]) + str(n),
+                                         files=TRAINING_TREE), 2),
+        papers=tuple(rng.sample([OWN_PAPER, STAGE_PAPER, CITED_PAPER, ARCHITECTURE_ONLY_PAPER, REVIEWED_OWN_PAPER],
+                                rng.randint(0, 3))),
+        packages=some(lambda n: package(rng.choice(["cloudkit", "nimbus-chat", "requests"]),
+                                        version=rng.choice(["1.0", None])), 2),
+    )
+
+
+GENERATED = [random_project(random.Random(seed)) for seed in range(150)]
+
+
+def urls_in(ev: ProjectEvidence) -> set[str]:
+    """Every URL the evidence holds; a grade may cite only these."""
+    models = [*ev.models, *ev.linked_models]
+    found = {m.page_url for m in models} | {m.card_url for m in models if m.card_url}
+    found |= {d.page_url for d in ev.datasets} | {d.card_url for d in ev.datasets if d.card_url}
+    found |= {r.page_url for r in ev.all_repos} | {r.readme_url for r in ev.all_repos if r.readme_url}
+    found |= {p.url for p in ev.papers} | {p.page_url for p in ev.packages} | {link.url for link in ev.own_links}
+    return found
+
+
+def test_generated_evidence_covers_every_grade_of_every_criterion() -> None:
+    """Guards the invariant tests below against generated data too bland to mean much."""
+    seen = {(g.criterion, g.grade) for ev in GENERATED for g in grade_project(ev)}
+    # No rule grades `paper` open yet (peer review of a paper covering all parts is not
+    # probed), so that pair cannot be asked of the generator.
+    wanted = {(c, g) for c in CRITERIA for g in ("open", "partial", "closed")} - {("paper", "open")}
+    missing = wanted - seen
+    assert missing == set()
+
+
+@pytest.mark.parametrize("index", range(len(GENERATED)))
+def test_every_rule_grades_its_own_criterion_with_evidence_from_the_record(index: int) -> None:
+    ev = GENERATED[index]
+    known_urls = urls_in(ev)
+    for criterion, rule in RULES.items():
+        result = rule(ev)
+        assert isinstance(result, Grade)
+        assert result.criterion == criterion
+        assert result.rule.startswith(f"{criterion}.")
+        if result.grade != "closed":
+            assert result.evidence
+        assert len(set(result.evidence)) == len(result.evidence)
+        assert set(result.evidence) <= known_urls
+
+
+@pytest.mark.parametrize("index", range(len(GENERATED)))
+def test_grade_project_returns_the_criteria_in_order_and_deterministically(index: int) -> None:
+    ev = GENERATED[index]
+    first = grade_project(ev)
+    assert [g.criterion for g in first] == list(CRITERIA)
+    assert grade_project(ev) == first
+    rebuilt = random_project(random.Random(index))
+    assert rebuilt == ev and grade_project(rebuilt) == first
+
+
+@pytest.mark.parametrize("index", range(len(GENERATED)))
+def test_no_rule_reads_the_project_id(index: int) -> None:
+    ev = GENERATED[index]
+    renamed = replace(ev, project_id="an-entirely-different-id")
+    assert grade_project(renamed) == grade_project(ev)
