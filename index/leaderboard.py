@@ -66,3 +66,27 @@ def paired_cells(
         for criterion, label in by_criterion.items()
     ]
     return cells, tuple(sorted(set(labels) - graded))
+
+
+def grade_changes(connection: duckdb.DuckDBPyConnection, project: str | None = None) -> Table:
+    """Every grade that changed between consecutive complete runs: when, from what, to
+    what, and the new grade's reason and rule (the why)."""
+    cursor = connection.execute(
+        """
+        WITH complete AS (
+            SELECT run_id, finished_at, lag(run_id) OVER (ORDER BY run_id) AS previous_run
+            FROM runs WHERE status = 'complete'
+        )
+        SELECT c.run_id, c.finished_at AS changed_at, now.project, now.criterion,
+               before.grade AS before, now.grade AS now, now.reason, now.rule, now.evidence
+        FROM complete c
+        JOIN grades now ON now.run_id = c.run_id
+        JOIN grades before ON before.run_id = c.previous_run
+             AND before.project = now.project AND before.criterion = now.criterion
+        WHERE before.grade <> now.grade AND (? IS NULL OR lower(now.project) = lower(?))
+        ORDER BY c.run_id, now.project, list_position(?, now.criterion)
+        """,
+        [project, project, list(CRITERIA)],
+    )
+    columns = [d[0] for d in cursor.description]
+    return Table(columns, [tuple(row) for row in cursor.fetchall()])
