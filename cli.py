@@ -7,6 +7,7 @@ the one table that maps errors to messages is `USER_ERRORS`.
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,13 +20,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from crawler.captures import CaptureFormatError
+from crawler.http import HttpPolicy
 from crawler.results import ProjectCrawl
 from index import store
 from index.calibrate import LabelsError, agreement, detail, load_labels, report
-from index.leaderboard import LEADERBOARD_COLUMNS, leaderboard, paired_cells, project_grades
+from index.leaderboard import LEADERBOARD_COLUMNS, grade_changes, leaderboard, paired_cells, project_grades
 from index.output import FORMATS, render
 from index.refresh import RefreshOptions, refresh
 from index.registry import RegistryError, load_registry
+from index.run_report import LimitSyntaxError, host_limits, parse_host_values, summary_json, summary_lines
 
 app = typer.Typer(
     help="The Openness Index: how open generative AI systems really are, graded on 14 criteria with evidence.",
@@ -90,41 +93,108 @@ def refresh_command(
     db: DbOption = None,
     snapshots: Annotated[Path, typer.Option(help="Where live runs record their captures.")] = Path("snapshots"),
     workers: Annotated[int, typer.Option(min=1, max=64, help="Projects crawled at once.")] = 4,
+    timeout: Annotated[float, typer.Option(min=0.01, help="Seconds allowed for each request.")] = 30.0,
+    attempts: Annotated[int, typer.Option(min=1, max=10, help="Tries per request, retries included.")] = 4,
+    rate: Annotated[
+        list[str] | None, typer.Option(help="Requests per second for a host, as HOST=RPS (repeatable).")
+    ] = None,
+    concurrency: Annotated[
+        list[str] | None, typer.Option(help="Requests in flight for a host, as HOST=N (repeatable).")
+    ] = None,
+    max_wait: Annotated[
+        float, typer.Option(min=0, help="Longest wait a rate-limited service may ask for before its requests fail.")
+    ] = 60.0,
+    full: Annotated[bool, typer.Option("--full", help="Fetch everything again: no conditional requests.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary; errors only.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON on stdout.")] = False,
 ) -> None:
-    """Crawl every tracked system, grade it, and write a new run into the index."""
+    """Crawl every tracked system, grade it, and write a new run into the index.
+
+    Exit status: 0 when the run completed (even with failed resources, which are listed),
+    1 when it was rejected because most fetches failed, 2 for usage errors, 130/143 when
+    interrupted by SIGINT/SIGTERM."""
     with user_errors():
         projects = load_registry(registry)
         if replay is not None and not replay.exists():
             raise store.StoreError(f"{replay}: no such capture directory")
+        try:
+            rates = parse_host_values(rate or [], "--rate")
+            limits = host_limits(rates, parse_host_values(concurrency or [], "--concurrency"))
+        except LimitSyntaxError as error:
+            raise typer.BadParameter(str(error)) from None
         options = RefreshOptions(
             db=store.database_path(db),
             registry_label=str(registry or "default"),
             replay=replay,
             snapshots=snapshots,
             workers=workers,
+            http=HttpPolicy(timeout=timeout, attempts=attempts, max_wait=max_wait, limits=limits),
+            incremental=not full,
         )
         try:
-            with _progress(len(projects)) as advance:
+            with _sigterm_as_interrupt(), _progress(len(projects), quiet) as advance:
                 result = refresh(projects, options, advance)
-        except KeyboardInterrupt:
-            err.print("interrupted: the previous complete run stays the visible leaderboard")
-            raise typer.Exit(130) from None
-    summary = result.summary
-    err.print(
-        f"run {result.run_id} {result.status}: {summary['projects']} projects, "
-        f"{summary['resources']} resources, {summary.get('requests', 0)} requests, "
-        f"{sum(summary['failures'].values())} failures"
-    )
-    for url, error in result.failures[:20]:
-        err.print(f"  failed: {url}: {error.split(';')[0]}", highlight=False, soft_wrap=True)
-    if len(result.failures) > 20:
-        err.print(f"  ... and {len(result.failures) - 20} more (see the resources table)")
+        except KeyboardInterrupt as interruption:
+            terminated = isinstance(interruption, _Terminated)
+            err.print(
+                f"{'terminated' if terminated else 'interrupted'}: the run was stopped and marked interrupted; "
+                "the previous complete run stays the visible leaderboard",
+                soft_wrap=True,
+            )
+            raise typer.Exit(143 if terminated else 130) from None
+        except OSError as error:  # e.g. the snapshots directory cannot be written
+            where = f"{error.filename}: " if error.filename else ""
+            err.print(f"[bold red]error:[/] {where}{error.strerror or error}", highlight=False)
+            raise typer.Exit(2) from None
+    if as_json:
+        sys.stdout.write(summary_json(result))
+    lines = summary_lines(result)
+    if quiet:
+        # A rejected run is said even then: the command failed.
+        lines = lines[-1:] if result.status != "complete" else []
+    for line in lines:
+        err.print(line, highlight=False, markup=False, soft_wrap=True)
+    if result.status != "complete":
+        raise typer.Exit(1)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C so that the run is closed the same clean way."""
 
 
 @contextmanager
-def _progress(total: int) -> Iterator[Callable[[ProjectCrawl], None]]:
-    if not err.is_terminal:
+def _sigterm_as_interrupt() -> Iterator[None]:
+    def terminate(signum: int, frame: object) -> None:
+        raise _Terminated()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminate)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _progress(total: int, quiet: bool = False) -> Iterator[Callable[[ProjectCrawl], None]]:
+    """A progress bar on a terminal; otherwise a plain log line every 5% of projects."""
+    if quiet:
         yield lambda crawl: None
+        return
+    if not err.is_terminal:
+        done = 0
+        step = max(1, total // 20)
+
+        def log(crawl: ProjectCrawl) -> None:
+            nonlocal done
+            done += 1
+            if done % step == 0 or done == total:
+                err.print(f"crawled {done}/{total} projects (last: {crawl.project_id})", highlight=False, markup=False)
+
+        yield log
         return
     columns = (TextColumn("crawling"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as progress:
@@ -185,10 +255,31 @@ def show_command(
         return
     total = sum(row[2] for row in grades.rows)
     lines = [f"{project}: openness {total:g} / 14"]
+    stale_row = next((row for row in grades.rows if row[6]), None)
+    if stale_row is not None:
+        graded_at = f"{stale_row[8]:%Y-%m-%d}" if stale_row[8] else "an unknown date"
+        lines.append(f"  stale since {graded_at}: {stale_row[7]}")
     for criterion, grade, _, reason, evidence, rule, stale, stale_reason, _ in grades.rows:
         lines.append(f"  {criterion:<13} {grade:<8} {reason}  [{rule}]")
         lines += [f"  {'':<13} {'':<8} evidence: {url}" for url in evidence]
     _emit("\n".join(lines) + "\n", None)
+
+
+@app.command("history")
+def history_command(
+    project: Annotated[str | None, typer.Argument(help="Only this project (registry id).")] = None,
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+    output: OutputOption = None,
+) -> None:
+    """What changed across runs: every grade that moved, when, and the rule and reason behind it."""
+    _check_format(fmt, ("table", "csv", "json"))
+    with user_errors(), store.open_readonly(store.database_path(db)) as connection:
+        changes = grade_changes(connection, project)
+    if not changes.rows and fmt == "table":
+        _emit("no grade changed between complete runs\n", output)
+        return
+    _emit(render(changes.columns, changes.rows, fmt, title="Grade changes"), output)
 
 
 @app.command("calibrate")

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import httpx2
 import requests
-from huggingface_hub import set_client_factory
+from huggingface_hub import constants, set_client_factory
 from huggingface_hub.utils._http import default_client_factory, hf_request_event_hook
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
@@ -20,8 +20,9 @@ from requests.structures import CaseInsensitiveDict
 from crawler.http import HttpCore
 
 # Request headers the core forwards to the wire; the rest (trace ids, accept-encoding
-# chosen by each client) are left to the core's own session.
-FORWARDED_HEADERS = ("accept", "authorization", "user-agent", "x-github-api-version", "if-none-match", "if-modified-since")
+# chosen by each client, user agents) are left to the core. Conditional headers are
+# the core's alone: it turns every 304 back into a 200, so no client ever sees one.
+FORWARDED_HEADERS = ("accept", "authorization", "x-github-api-version")
 
 
 def _forwarded(headers: object) -> dict[str, str]:
@@ -85,8 +86,13 @@ def hub_client(core: HttpCore) -> Iterator[None]:
             transport=HubTransport(core), follow_redirects=True, event_hooks={"request": [hf_request_event_hook]}
         )
 
+    # With telemetry on, building the client's headers looks up an "agent harness"
+    # registry on the Hub: a request of the library's own that is no part of the crawl.
+    telemetry_disabled = constants.HF_HUB_DISABLE_TELEMETRY
+    constants.HF_HUB_DISABLE_TELEMETRY = True
     set_client_factory(factory)
     try:
         yield
     finally:
         set_client_factory(default_client_factory)
+        constants.HF_HUB_DISABLE_TELEMETRY = telemetry_disabled

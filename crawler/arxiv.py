@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import requests
+
 from crawler.adapters import requests_session
 from crawler.http import SERVICE_BASES, FetchError, HttpCore
 from crawler.results import Fetched
@@ -19,6 +21,8 @@ class ArxivFetcher:
             response = self.session.get(url)
         except FetchError as error:
             return Fetched(url, "arxiv", arxiv_id, None, error=error.detail)
+        except requests.RequestException as error:  # e.g. a redirect loop
+            return Fetched(url, "arxiv", arxiv_id, None, error=f"request failed ({type(error).__name__})")
         if response.status_code != 200:
             return Fetched(url, "arxiv", arxiv_id, response.status_code, error=f"HTTP {response.status_code}")
         return Fetched(url, "arxiv", arxiv_id, 200, response.content.decode("utf-8", errors="replace"))

@@ -61,7 +61,8 @@ def normalise_url(url: str) -> str:
 def strip_credentials(url: str) -> str:
     """Drop tokens carried in a URL's query or userinfo."""
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in CREDENTIAL_QUERY_KEYS]
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = [(k, v) for k, v in pairs if k.lower() not in CREDENTIAL_QUERY_KEYS]
     netloc = parts.netloc.rsplit("@", 1)[-1]
     return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe=":/"), parts.fragment))
 
@@ -166,6 +167,9 @@ class CaptureStore:
         # against every captured URL.
         candidates = heapq.nlargest(25, self._by_url, key=lambda u: len(os.path.commonprefix([u, key])))
         return difflib.get_close_matches(key, candidates, n=count, cutoff=0.6)
+
+    def exchanges(self) -> Iterator[Exchange]:
+        return iter(self._by_url.values())
 
     def __len__(self) -> int:
         return len(self._by_url)

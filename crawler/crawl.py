@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,7 +49,7 @@ class Fetchers:
 
     @classmethod
     def over(cls, core: HttpCore) -> Fetchers:
-        return cls(HubFetcher(), GitHubFetcher(core), PyPIFetcher(core), ArxivFetcher(core))
+        return cls(HubFetcher(core), GitHubFetcher(core), PyPIFetcher(core), ArxivFetcher(core))
 
 
 def crawl_all(
@@ -58,17 +58,25 @@ def crawl_all(
     workers: int = 4,
     on_done: Callable[[ProjectCrawl], None] | None = None,
 ) -> list[ProjectCrawl]:
-    """Crawl every project; results come back in registry order whatever the pool did."""
+    """Crawl every project on a bounded pool; `on_done` sees each crawl as it finishes
+    (in the calling thread), and the results come back in registry order whatever the
+    pool did. An exception (Ctrl-C included) cancels the projects not yet started
+    instead of waiting for them."""
     projects = list(projects)
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(crawl_project, project, fetchers) for project in projects]
-        results = []
-        for future in futures:
+    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="crawl")
+    try:
+        futures = {pool.submit(crawl_project, project, fetchers): index for index, project in enumerate(projects)}
+        results: list[ProjectCrawl | None] = [None] * len(projects)
+        for future in as_completed(futures):
             crawl = future.result()
+            results[futures[future]] = crawl
             if on_done is not None:
                 on_done(crawl)
-            results.append(crawl)
-    return results
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return [crawl for crawl in results if crawl is not None]
 
 
 def crawl_project(project: Project, fetchers: Fetchers) -> ProjectCrawl:

@@ -1,10 +1,17 @@
-"""GitHub fetcher: repository, README and recursive tree, over a requests session."""
+"""GitHub fetcher: repository, README and recursive tree, over a requests session.
+
+The session follows redirects (a renamed or transferred repo answers 301 with its new
+location); each hop goes through the core and is recorded, and `Fetched.final_url`
+says where the chain ended. GITHUB_TOKEN, when set, is sent as a bearer token; the core
+keeps it out of captures, logs and errors."""
 
 from __future__ import annotations
 
 import os
 from typing import Any
 from urllib.parse import quote
+
+import requests
 
 from crawler.adapters import requests_session
 from crawler.http import SERVICE_BASES, FetchError, HttpCore
@@ -43,12 +50,16 @@ def get_json(session: Any, url: str, kind: str, target: str) -> Fetched:
         response = session.get(url)
     except FetchError as error:
         return Fetched(url, kind, target, None, error=error.detail)
+    except requests.RequestException as error:  # e.g. a redirect loop
+        return Fetched(url, kind, target, None, error=f"request failed ({type(error).__name__})")
+    final_url = response.url if response.url and response.url != url else None
     if response.status_code != 200:
-        return Fetched(url, kind, target, response.status_code, error=f"HTTP {response.status_code}")
+        status = response.status_code
+        return Fetched(url, kind, target, status, error=f"HTTP {status}", final_url=final_url)
     try:
         data = response.json()
     except ValueError:
-        return Fetched(url, kind, target, None, error="body is not valid JSON")
+        return Fetched(url, kind, target, None, error="body is not valid JSON", final_url=final_url)
     if not isinstance(data, dict):
-        return Fetched(url, kind, target, None, error="JSON body is not an object")
-    return Fetched(url, kind, target, 200, data)
+        return Fetched(url, kind, target, None, error="JSON body is not an object", final_url=final_url)
+    return Fetched(url, kind, target, 200, data, final_url=final_url)

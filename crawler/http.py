@@ -1,27 +1,31 @@
 """The one HTTP layer every fetcher goes through.
 
 `HttpCore.get(url)` is the single choke point: it maps canonical service URLs to the
-configured endpoints, serves replays from captures, records live exchanges, fetches each
-URL at most once per run, and keeps the run's statistics and per-URL resource log. The
-clients the fetchers use (the Hub's httpx2 client, a requests session) reach it through
-their own extension points in `crawler/adapters.py`, so live and replayed runs execute
-the same fetcher code.
+configured endpoints, serves replays from captures, fetches live through `Wire` (limits,
+retries, timeouts, body checks), makes requests conditional on what the previous run
+saw, records every exchange, fetches each URL at most once per run, and keeps the run's
+statistics and per-URL resource log. The clients the fetchers use (the Hub's httpx2
+client, a requests session) reach it through their own extension points in
+`crawler/adapters.py`, so live and replayed runs execute the same fetcher code.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
-from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from urllib.parse import urlsplit
-
-import requests
 
 from crawler.captures import CaptureStore, CaptureWriter, Exchange, normalise_url
+from crawler.errors import FetchError
+from crawler.politeness import Clock, SystemClock
+from crawler.previous import PreviousRun
+from crawler.stats import RunStats, utc_now
+from crawler.wire import HttpPolicy, Wire
+
+__all__ = ["SERVICE_BASES", "Endpoints", "FetchError", "HttpCore", "HttpPolicy", "ResourceRecord", "RunStats"]
 
 # Canonical public bases (CAPTURES.md) and the environment variables that override them.
 SERVICE_BASES = {
@@ -30,22 +34,9 @@ SERVICE_BASES = {
     "pypi": ("https://pypi.org", "OPENNESS_PYPI_URL"),
     "arxiv": ("https://export.arxiv.org", "OPENNESS_ARXIV_API"),
 }
-DEFAULT_TIMEOUT_SECONDS = 30.0
-MAX_BODY_BYTES = 10 * 1024 * 1024
-USER_AGENT = "openness-index/0.1 (+https://github.com/; research crawler)"
-
-
-class FetchError(Exception):
-    """A resource whose content is unknown: not captured, unreachable, or unusable.
-
-    `kind` is a short machine name ("not_captured", "timeout", "connection", "bad_body",
-    "too_large", "http"); the message always names the URL."""
-
-    def __init__(self, url: str, kind: str, detail: str) -> None:
-        super().__init__(f"{url}: {detail}")
-        self.url = url
-        self.kind = kind
-        self.detail = detail
+# Previous answers that may be carried forward unchanged: a body, or its known absence.
+CARRIED_STATUSES = frozenset({200, 404})
+MAX_REDIRECT_HOPS = 10
 
 
 @dataclass(frozen=True)
@@ -78,7 +69,11 @@ class Endpoints:
 
 @dataclass
 class ResourceRecord:
-    """What the run learned about one URL; becomes a row of the `resources` table."""
+    """What the run learned about one URL; becomes a row of the `resources` table.
+
+    `bytes` counts what came over the wire this run (0 for a 304 or a carried answer);
+    `final_url` is where a redirect finally led; `not_modified` marks a body confirmed
+    or carried from the previous run rather than downloaded again."""
 
     url: str
     status: int | None
@@ -89,21 +84,18 @@ class ResourceRecord:
     error_kind: str | None = None
     bytes: int = 0
     not_modified: bool = False
+    final_url: str | None = None
+    attempts: int = 0
+    capped: bool = False
 
 
-@dataclass
-class RunStats:
-    """Named counters for the run summary."""
-
-    counters: Counter[str] = field(default_factory=Counter)
-    failures: Counter[str] = field(default_factory=Counter)
-
-    def as_dict(self) -> dict[str, object]:
-        return {**dict(sorted(self.counters.items())), "failures": dict(sorted(self.failures.items()))}
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+@dataclass(frozen=True)
+class _Outcome:
+    exchange: Exchange
+    attempts: int = 0
+    received: int = 0
+    capped: bool = False
+    not_modified: bool = False
 
 
 class HttpCore:
@@ -115,21 +107,54 @@ class HttpCore:
         replay: CaptureStore | None = None,
         recorder: CaptureWriter | None = None,
         endpoints: Endpoints | None = None,
-        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        policy: HttpPolicy | None = None,
+        clock: Clock | None = None,
+        previous: PreviousRun | None = None,
     ) -> None:
         self.replay = replay
         self.recorder = recorder
         self.endpoints = endpoints or Endpoints.from_environment()
-        self.timeout = timeout
+        self.previous = previous if replay is None else None
         self.stats = RunStats()
         self.resources: dict[str, ResourceRecord] = {}
+        self._cancelled = threading.Event()
+        self._wire = Wire(policy or HttpPolicy(), clock or SystemClock(), self.stats, self._cancelled)
         self._in_flight: dict[str, Future[Exchange]] = {}
         self._lock = threading.Lock()
-        self._wire = requests.Session()
 
     def get(self, url: str, headers: Mapping[str, str] | None = None) -> Exchange:
         """The response for `url`, fetched at most once per run. Raises FetchError."""
         canonical = self.endpoints.to_canonical(url)
+        return self._once(canonical, lambda: self._fetch(canonical, dict(headers or {})))
+
+    def previous_exchange(self, url: str) -> Exchange | None:
+        """What the previous live run got for `url` (None in replay, or if it has none)."""
+        return self.previous.exchange(self.endpoints.to_canonical(url)) if self.previous else None
+
+    def carry_forward(self, url: str) -> Exchange | None:
+        """The previous run's answer for `url`, taken into this run without a request.
+        For callers that know the resource cannot have changed (a file at an unchanged
+        commit); None when there is no previous answer to carry."""
+        canonical = self.endpoints.to_canonical(url)
+        previous = self.previous_exchange(canonical)
+        if previous is None or previous.status not in CARRIED_STATUSES:
+            return None
+        return self._once(canonical, lambda: self._carry(canonical, previous))
+
+    def cancel(self) -> None:
+        """Stop the run: waits end at once and requests not yet sent fail as `cancelled`."""
+        self._cancelled.set()
+
+    def resource_records(self) -> list[ResourceRecord]:
+        """Every URL of the run, with each redirect's `final_url` followed to its end."""
+        with self._lock:
+            records = list(self.resources.values())
+        by_url = {normalise_url(r.url): r for r in records}
+        for record in records:
+            record.final_url = _end_of_redirects(record, by_url)
+        return records
+
+    def _once(self, canonical: str, produce: Callable[[], _Outcome]) -> Exchange:
         key = normalise_url(canonical)
         with self._lock:
             future = self._in_flight.get(key)
@@ -138,25 +163,38 @@ class HttpCore:
                 future = self._in_flight[key] = Future()
         assert future is not None
         if not owner:
-            self.stats.counters["shared"] += 1
+            self.stats.add("shared")
             return future.result()
         try:
-            exchange = self._fetch(canonical, dict(headers or {}))
+            outcome = produce()
         except FetchError as error:
             self._note_failure(canonical, error)
             future.set_exception(error)
             raise
-        self._note_success(exchange)
-        future.set_result(exchange)
-        return exchange
+        except BaseException as error:
+            # Whoever waits for the same URL must not wait forever.
+            future.set_exception(FetchError(canonical, "cancelled", f"fetch abandoned ({type(error).__name__})"))
+            raise
+        self._note_success(outcome)
+        future.set_result(outcome.exchange)
+        return outcome.exchange
 
-    def _fetch(self, canonical: str, headers: dict[str, str]) -> Exchange:
+    def _fetch(self, canonical: str, headers: dict[str, str]) -> _Outcome:
         if self.replay is not None:
-            return self._from_replay(canonical)
-        exchange = self._from_wire(canonical, headers)
-        if self.recorder is not None:
-            self.recorder.write(exchange)
-        return exchange
+            return _Outcome(self._from_replay(canonical))
+        conditional = self.previous.conditional_headers(canonical) if self.previous else {}
+        answer = self._wire.fetch(canonical, self.endpoints.to_wire(canonical), {**headers, **conditional})
+        exchange = answer.exchange
+        not_modified = exchange.status == 304 and bool(conditional)
+        if not_modified:
+            assert self.previous is not None
+            exchange = self.previous.revalidated(canonical, exchange)
+            self.stats.add("not_modified")
+        elif "location" in exchange.headers:
+            location = self.endpoints.to_canonical(exchange.headers["location"])
+            exchange = dataclasses.replace(exchange, headers={**exchange.headers, "location": location})
+        self._record(exchange)
+        return _Outcome(exchange, answer.attempts, answer.received, answer.capped, not_modified)
 
     def _from_replay(self, canonical: str) -> Exchange:
         assert self.replay is not None
@@ -165,43 +203,36 @@ class HttpCore:
             nearest = self.replay.nearest(canonical)
             hint = f"; nearest captured: {', '.join(nearest)}" if nearest else ""
             raise FetchError(canonical, "not_captured", f"not captured{hint}")
-        self.stats.counters["replayed"] += 1
+        self.stats.add("replayed")
         return exchange
 
-    def _from_wire(self, canonical: str, headers: dict[str, str]) -> Exchange:
-        wire_url = self.endpoints.to_wire(canonical)
-        headers.setdefault("user-agent", USER_AGENT)
-        self.stats.counters["requests"] += 1
-        try:
-            response = self._wire.get(
-                wire_url, headers=headers, timeout=self.timeout, allow_redirects=False, stream=True
-            )
-            body = _read_capped(response, canonical)
-        except requests.Timeout as error:
-            raise FetchError(canonical, "timeout", f"timed out after {self.timeout:g}s") from error
-        except requests.RequestException as error:
-            raise FetchError(canonical, "connection", f"connection failed ({type(error).__name__})") from error
-        response_headers = {name.lower(): value for name, value in response.headers.items()}
-        response_headers.pop("content-encoding", None)
-        response_headers.pop("content-length", None)
-        location = response_headers.get("location")
-        if location:
-            response_headers["location"] = self.endpoints.to_canonical(location)
-        self.stats.counters["bytes"] += len(body)
-        return Exchange(canonical, response.status_code, response_headers, body, utc_now())
+    def _carry(self, canonical: str, previous: Exchange) -> _Outcome:
+        exchange = Exchange(canonical, previous.status, dict(previous.headers), previous.body, previous.fetched_at)
+        self.stats.add("carried_forward")
+        self._record(exchange)
+        return _Outcome(exchange, not_modified=True)
 
-    def _note_success(self, exchange: Exchange) -> None:
+    def _record(self, exchange: Exchange) -> None:
+        if self.recorder is not None:
+            self.recorder.write(exchange)
+
+    def _note_success(self, outcome: _Outcome) -> None:
+        exchange = outcome.exchange
         record = ResourceRecord(
             url=exchange.url,
             status=exchange.status,
             etag=exchange.headers.get("etag"),
             last_modified=exchange.headers.get("last-modified"),
             fetched_at=exchange.fetched_at,
-            bytes=len(exchange.body),
+            bytes=outcome.received,
+            not_modified=outcome.not_modified,
+            final_url=exchange.headers.get("location") if 300 <= exchange.status < 400 else None,
+            attempts=outcome.attempts,
+            capped=outcome.capped,
         )
         with self._lock:
             self.resources[exchange.url] = record
-            self.stats.counters[f"status_{exchange.status // 100}xx"] += 1
+        self.stats.add(f"status_{exchange.status // 100}xx")
 
     def _note_failure(self, canonical: str, error: FetchError) -> None:
         record = ResourceRecord(
@@ -209,24 +240,26 @@ class HttpCore:
         )
         with self._lock:
             self.resources[canonical] = record
-            self.stats.failures[error.kind] += 1
+        self.stats.failed(error.kind)
 
     def close(self) -> None:
         self._wire.close()
 
+    def __enter__(self) -> HttpCore:
+        return self
 
-def _read_capped(response: requests.Response, url: str) -> bytes:
-    """Read a streamed body, refusing bodies past MAX_BODY_BYTES rather than holding them."""
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_content(chunk_size=65536):
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            response.close()
-            raise FetchError(url, "too_large", f"body larger than {MAX_BODY_BYTES} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+def _end_of_redirects(record: ResourceRecord, by_url: Mapping[str, ResourceRecord]) -> str | None:
+    """Where a redirect chain ends; None for a resource that is not a redirect."""
+    if record.status is None or not 300 <= record.status < 400 or not record.final_url:
+        return None
+    location = record.final_url
+    for _ in range(MAX_REDIRECT_HOPS):
+        hop = by_url.get(normalise_url(location))
+        if hop is None or hop.status is None or not 300 <= hop.status < 400 or not hop.final_url:
+            break
+        location = hop.final_url
+    return location

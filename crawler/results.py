@@ -25,7 +25,8 @@ class Fetched:
 
     `status` is the HTTP status when the service answered (200, 404, ...), None when the
     content is unknown (not captured, timeout, unusable body); `error` then says why.
-    `data` is the parsed payload of a 200: a dict for JSON, a str for text."""
+    `data` is the parsed payload of a 200: a dict for JSON, a str for text.
+    `final_url` is where redirects led (a renamed repo), when that is not `url`."""
 
     url: str
     kind: str
@@ -33,6 +34,7 @@ class Fetched:
     status: int | None
     data: Any = None
     error: str | None = None
+    final_url: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -1,4 +1,12 @@
-"""A refresh: registry -> crawl -> evidence -> grades -> a new complete run in the index."""
+"""A refresh: registry -> crawl -> evidence -> grades -> a new run in the index.
+
+A live refresh is incremental: the previous complete live run's captures and the
+validators the index remembers make every request conditional, and unchanged Hub cards
+are carried forward without one. The run becomes visible only once everything is
+written; an interruption leaves it `interrupted`, and a live run where most fetches
+failed is stored `rejected` (see `index/staleness.py`), so the leaderboard never shows
+a half-done or broken crawl.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +18,20 @@ from pathlib import Path
 from typing import Any
 
 from crawler.adapters import hub_client
-from crawler.captures import CaptureStore, CaptureWriter
+from crawler.captures import CaptureFormatError, CaptureStore, CaptureWriter, normalise_url
 from crawler.crawl import Fetchers, crawl_all
-from crawler.http import HttpCore
+from crawler.http import HttpCore, HttpPolicy
+from crawler.politeness import Clock
+from crawler.previous import PreviousRun, Validators
 from crawler.results import ProjectCrawl
-from index import store
+from index import staleness, store
 from index.evidence.project import extract
 from index.registry import Project
 from index.rubric.criteria import grade_project
 from index.rubric.grades import RUBRIC_VERSION
+
+# Counters every summary has, even at zero, so machines can rely on them.
+SUMMARY_COUNTERS = ("requests", "not_modified", "carried_forward", "retries", "rate_limited", "bytes")
 
 
 @dataclass(frozen=True)
@@ -28,6 +41,9 @@ class RefreshOptions:
     replay: Path | None = None
     snapshots: Path = Path("snapshots")
     workers: int = 4
+    http: HttpPolicy = field(default_factory=HttpPolicy)
+    incremental: bool = True
+    clock: Clock | None = None
 
 
 @dataclass
@@ -36,6 +52,7 @@ class RefreshResult:
     status: str
     summary: dict[str, Any] = field(default_factory=dict)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    stale: list[tuple[str, str]] = field(default_factory=list)
 
 
 def refresh(
@@ -43,42 +60,129 @@ def refresh(
     options: RefreshOptions,
     on_project_done: Callable[[ProjectCrawl], None] | None = None,
 ) -> RefreshResult:
-    """Crawl and grade every project and store the run. The run becomes visible only once
-    everything is written; an interruption leaves it `interrupted`."""
+    """Crawl and grade every project and store the run."""
     started = time.monotonic()
-    replay_store = CaptureStore.load(options.replay) if options.replay else None
-    capture_path = options.replay or options.snapshots / f"{_stamp()}.jsonl"
+    if options.replay is None:
+        replay_store, capture_path = None, _new_capture_path(options.snapshots)
+    else:
+        replay_store, capture_path = CaptureStore.load(options.replay), options.replay
+    live = replay_store is None
     run_id = store.begin_run(
         options.db,
-        mode="replay" if options.replay else "live",
+        mode="live" if live else "replay",
         registry=options.registry_label,
         capture_path=str(capture_path),
         rubric_version=RUBRIC_VERSION,
     )
-    recorder = None if options.replay else CaptureWriter(capture_path)
-    core = HttpCore(replay=replay_store, recorder=recorder)
     try:
-        with hub_client(core):
-            crawls = crawl_all(projects, Fetchers.over(core), options.workers, on_project_done)
-        grades = _grade(crawls)
-        summary = _summary(projects, core, time.monotonic() - started)
-        store.complete_run(
-            options.db,
-            run_id,
-            projects=[_project_row(p) for p in projects],
-            grades=grades,
-            resources=[vars(r) for r in core.resources.values()],
-            summary=summary,
+        previous, incremental = _previous_run(options.db) if live and options.incremental else (None, "off")
+        recorder = CaptureWriter(capture_path) if live else None
+        core = HttpCore(
+            replay=replay_store, recorder=recorder, policy=options.http, clock=options.clock, previous=previous
         )
+        try:
+            crawls, grades = _crawl_and_grade(projects, core, options.workers, on_project_done)
+        except BaseException:
+            core.cancel()
+            raise
+        finally:
+            core.close()
+            if recorder is not None:
+                recorder.close()
+        run = _Run(run_id, live, incremental, started)
+        return _store_run(projects, options.db, run, core, crawls, grades)
     except BaseException:
         store.mark_run(options.db, run_id, "interrupted")
         raise
-    finally:
-        core.close()
-        if recorder is not None:
-            recorder.close()
-    failures = sorted((r.url, r.error or "") for r in core.resources.values() if r.error)
-    return RefreshResult(run_id, "complete", summary, failures)
+
+
+@dataclass(frozen=True)
+class _Run:
+    run_id: int
+    live: bool
+    incremental: str  # what the previous run contributed, in words
+    started: float
+
+
+def _crawl_and_grade(
+    projects: list[Project],
+    core: HttpCore,
+    workers: int,
+    on_project_done: Callable[[ProjectCrawl], None] | None,
+) -> tuple[list[ProjectCrawl], dict[str, list[store.GradeRow]]]:
+    """Crawl on the pool; grade each project as it arrives, while the others crawl."""
+    grades: dict[str, list[store.GradeRow]] = {}
+
+    def done(crawl: ProjectCrawl) -> None:
+        grades[crawl.project_id] = _grade([crawl])
+        if on_project_done is not None:
+            on_project_done(crawl)
+
+    with hub_client(core):
+        crawls = crawl_all(projects, Fetchers.over(core), workers, done)
+    return crawls, grades
+
+
+def _store_run(
+    projects: list[Project],
+    db: Path,
+    run: _Run,
+    core: HttpCore,
+    crawls: list[ProjectCrawl],
+    grades: dict[str, list[store.GradeRow]],
+) -> RefreshResult:
+    """Write the run in one transaction: complete, or rejected when a live crawl mostly failed."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    resources = [vars(r) for r in core.resource_records()]
+    project_rows, grade_rows, stale = _rows(projects, crawls, grades, db, now, run.live)
+    rejected = staleness.rejection(crawls, resources) if run.live else None
+    status = "rejected" if rejected else "complete"
+    summary = {
+        "run_id": run.run_id,
+        "status": status,
+        "mode": "live" if run.live else "replay",
+        "projects": len(projects),
+        "stale_projects": len(stale),
+        "resources": len(resources),
+        **{name: 0 for name in SUMMARY_COUNTERS},
+        **core.stats.as_dict(),
+        "incremental": run.incremental,
+        "duration_seconds": round(time.monotonic() - run.started, 2),
+    }
+    if rejected:
+        summary["rejected_reason"] = rejected
+    store.complete_run(
+        db, run.run_id,
+        projects=project_rows, grades=grade_rows, resources=resources, summary=summary, status=status,
+    )
+    failures = sorted((r["url"], f"{r['error_kind']}: {r['error']}") for r in resources if r["error"])
+    return RefreshResult(run.run_id, status, summary, failures, stale)
+
+
+def _rows(
+    projects: list[Project],
+    crawls: list[ProjectCrawl],
+    grades: dict[str, list[store.GradeRow]],
+    db: Path,
+    now: datetime,
+    live: bool,
+) -> tuple[list[store.ProjectRow], list[store.GradeRow], list[tuple[str, str]]]:
+    """Project rows and grades; a live run keeps the shown grades of projects whose key
+    resources failed."""
+    failures = {c.project_id: reason for c in crawls if live and (reason := staleness.key_failure(c))}
+    stale = [(p.id, failures[p.id]) for p in projects if p.id in failures]
+    shown = store.visible_grades(db, [project for project, _ in stale]) if stale else {}
+    project_rows, grade_rows = [], []
+    for project in projects:
+        reason = failures.get(project.id)
+        if reason:
+            row, kept = staleness.kept_grades(project, reason, grades[project.id], shown.get(project.id), now)
+            project_rows.append(row)
+            grade_rows += kept
+        else:
+            project_rows.append(staleness.fresh_row(project, now))
+            grade_rows += grades[project.id]
+    return project_rows, grade_rows, stale
 
 
 def _grade(crawls: list[ProjectCrawl]) -> list[store.GradeRow]:
@@ -100,21 +204,31 @@ def _grade(crawls: list[ProjectCrawl]) -> list[store.GradeRow]:
     return rows
 
 
-def _project_row(project: Project) -> store.ProjectRow:
-    return store.ProjectRow(
-        project.id, project.name, project.org, project.hf, project.github, project.url,
-        graded_at=datetime.now(UTC).replace(tzinfo=None),
-    )
-
-
-def _summary(projects: list[Project], core: HttpCore, seconds: float) -> dict[str, Any]:
-    return {
-        "projects": len(projects),
-        "resources": len(core.resources),
-        **core.stats.as_dict(),
-        "duration_seconds": round(seconds, 2),
+def _previous_run(db: Path) -> tuple[PreviousRun | None, str]:
+    """The previous complete live run as this run's cache, and a note on what was used."""
+    live_run = store.latest_live_run(db)
+    if live_run is None:
+        return None, "no earlier live run: fetched everything"
+    path = Path(live_run.capture_path)
+    if not path.exists():
+        return None, f"{path}: captures of run {live_run.run_id} are gone: fetched everything"
+    try:
+        captures = CaptureStore.load(path)
+    except (CaptureFormatError, OSError) as error:
+        return None, f"captures of run {live_run.run_id} unreadable ({error}): fetched everything"
+    validators = {
+        normalise_url(url): Validators(etag, last_modified)
+        for url, (etag, last_modified) in store.remembered_validators(db, live_run.run_id).items()
     }
+    return PreviousRun(captures, validators), f"conditional on run {live_run.run_id}"
 
 
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+def _new_capture_path(snapshots: Path) -> Path:
+    """A capture file of its own for this run, even when two runs start in one second."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = snapshots.resolve() / f"{stamp}.jsonl"
+    suffix = 1
+    while path.exists():
+        suffix += 1
+        path = snapshots.resolve() / f"{stamp}-{suffix}.jsonl"
+    return path

@@ -86,6 +86,14 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             WHERE g.run_id = (SELECT run_id FROM latest_run);
         """,
     ),
+    (
+        "resource fetch details",
+        """
+        ALTER TABLE resources ADD COLUMN final_url VARCHAR;    -- where a redirect finally led
+        ALTER TABLE resources ADD COLUMN attempts INTEGER;     -- requests sent (retries included)
+        ALTER TABLE resources ADD COLUMN capped BOOLEAN DEFAULT false;  -- body cut at the size cap
+        """,
+    ),
 )
 
 
@@ -142,7 +150,9 @@ def open_readonly(path: Path, *, locked: bool = False) -> Iterator[duckdb.DuckDB
     SQL written by users."""
     if not path.exists():
         raise StoreError(f"{path}: no index database here; run `openness refresh` first (or pass --db)")
-    config = {"enable_external_access": "false", "lock_configuration": "true"} if locked else {}
+    config: dict[str, str | bool | int | float | list[str]] = (
+        {"enable_external_access": "false", "lock_configuration": "true"} if locked else {}
+    )
     try:
         connection = duckdb.connect(str(path), read_only=True, config=config)
     except duckdb.Error as error:
@@ -234,3 +244,66 @@ def mark_run(path: Path, run_id: int, status: str) -> None:
     """Set a run's status (e.g. `interrupted`) without touching its rows."""
     with open_writable(path) as connection:
         connection.execute("UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?", [status, _now(), run_id])
+
+
+@dataclass(frozen=True)
+class LiveRun:
+    run_id: int
+    capture_path: str
+
+
+def latest_live_run(path: Path) -> LiveRun | None:
+    """The latest complete live run: its captures and validators seed the next refresh."""
+    with open_writable(path) as connection:
+        row = connection.execute(
+            """SELECT run_id, capture_path FROM runs
+               WHERE status = 'complete' AND mode = 'live' AND capture_path IS NOT NULL
+               ORDER BY run_id DESC LIMIT 1"""
+        ).fetchone()
+    return LiveRun(int(row[0]), str(row[1])) if row else None
+
+
+def remembered_validators(path: Path, run_id: int) -> dict[str, tuple[str | None, str | None]]:
+    """url -> (etag, last-modified) of every resource of a run that had either."""
+    with open_writable(path) as connection:
+        rows = connection.execute(
+            """SELECT url, etag, last_modified FROM resources
+               WHERE run_id = ? AND (etag IS NOT NULL OR last_modified IS NOT NULL)""",
+            [run_id],
+        ).fetchall()
+    return {url: (etag, last_modified) for url, etag, last_modified in rows}
+
+
+@dataclass(frozen=True)
+class ShownGrades:
+    """A project's grades as the visible leaderboard shows them, and since when."""
+
+    graded_at: datetime | None
+    grades: tuple[GradeRow, ...]
+
+
+def visible_grades(path: Path, projects: Sequence[str]) -> dict[str, ShownGrades]:
+    """The latest complete run's grades for these projects (those it has)."""
+    with open_writable(path) as connection:
+        run_id = latest_complete_run(connection)
+        if run_id is None or not projects:
+            return {}
+        header = connection.execute(
+            "SELECT project, graded_at FROM projects WHERE run_id = ? AND list_contains(?, project)",
+            [run_id, list(projects)],
+        ).fetchall()
+        rows = connection.execute(
+            """SELECT project, criterion, grade, points, evidence, reason, rule, rubric_version FROM grades
+               WHERE run_id = ? AND list_contains(?, project) ORDER BY project, criterion""",
+            [run_id, list(projects)],
+        ).fetchall()
+    grades: dict[str, list[GradeRow]] = {}
+    for project, criterion, grade, points, evidence, reason, rule, version in rows:
+        grades.setdefault(project, []).append(
+            GradeRow(project, criterion, grade, points, list(evidence), reason, rule, version)
+        )
+    return {
+        project: ShownGrades(graded_at, tuple(grades.get(project, ())))
+        for project, graded_at in header
+        if grades.get(project)
+    }

@@ -1,0 +1,118 @@
+"""Crawl benchmark: a full refresh and an incremental one against a rate-limited server.
+
+A loopback server (in this process) serves a generated hub of N systems with a fixed
+latency per request and a token-bucket rate limit (429 beyond it). `openness refresh`
+runs as a real subprocess, paced at the server's rate (or --client-rate), twice: first from nothing, then
+after a share of the systems changed. Printed figures: wall time, requests per system,
+429s received, wall time over the rate-limit bound (requests needed / allowed rate), and
+the second run's full (non-304) requests and bytes as a share of the first run's.
+
+    python bench/crawl.py                 # 2,000 systems, 30 ms latency, 50 requests/s
+    python bench/crawl.py --systems 200   # a quick run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.capture_server import CaptureServer  # noqa: E402
+from tests.synthetic_hub import synthetic_hub  # noqa: E402
+
+
+@dataclass(frozen=True)
+class RunFigures:
+    wall_seconds: float
+    summary: dict[str, object]
+    requests: int
+    full: int
+    not_modified: int
+    too_many: int
+    bytes: int
+
+
+def run_refresh(server: CaptureServer, workdir: Path, args: argparse.Namespace) -> RunFigures:
+    server.reset_counts()
+    command = [
+        sys.executable, "-m", "cli", "refresh", "--registry", str(workdir / "registry.yaml"),
+        "--db", str(workdir / "index.duckdb"), "--snapshots", str(workdir / "snapshots"),
+        "--rate", f"127.0.0.1={args.client_rate or args.rate}", "--concurrency", "127.0.0.1=8",
+        "--workers", str(args.workers), "--json", "--quiet",
+    ]
+    started = time.monotonic()
+    done = subprocess.run(command, env={**os.environ, **server.environment()}, capture_output=True, text=True, cwd=ROOT)
+    wall = time.monotonic() - started
+    if done.returncode != 0:
+        raise SystemExit(f"refresh failed ({done.returncode}):\n{done.stderr}")
+    outcomes = server.outcomes
+    return RunFigures(
+        wall_seconds=wall,
+        summary=json.loads(done.stdout),
+        requests=sum(server.requests.values()),
+        full=outcomes["full"],
+        not_modified=outcomes["304"],
+        too_many=outcomes["429"],
+        bytes=outcomes["bytes"],
+    )
+
+
+def report(title: str, run: RunFigures, systems: int, rate: float) -> list[str]:
+    bound = run.requests / rate
+    return [
+        title,
+        f"  wall time                 {run.wall_seconds:8.1f} s"
+        f"  (the refresh's own clock: {run.summary['duration_seconds']} s)",
+        f"  requests                  {run.requests:8d}  ({run.requests / systems:.2f} per system)",
+        f"  full answers / 304s       {run.full:8d} / {run.not_modified}",
+        f"  cards carried forward     {run.summary['carried_forward']:8d}  (no request)",
+        f"  bytes sent                {run.bytes:8d}",
+        f"  429s received             {run.too_many:8d}",
+        f"  rate-limit bound          {bound:8.1f} s  (requests / {rate:g} per second)",
+        f"  wall time / bound         {run.wall_seconds / bound:8.2f}",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--systems", type=int, default=2000)
+    parser.add_argument("--latency", type=float, default=0.030, help="seconds per request")
+    parser.add_argument("--rate", type=float, default=50.0, help="requests per second the server allows")
+    parser.add_argument("--changed", type=float, default=0.05, help="share of systems changed before run 2")
+    parser.add_argument("--workers", type=int, default=32, help="projects crawled at once")
+    parser.add_argument("--client-rate", type=float, help="the crawler's pace, to see it overshoot [default: --rate]")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="openness-bench-") as temporary:
+        workdir = Path(temporary)
+        hub = synthetic_hub(args.systems)
+        (workdir / "registry.yaml").write_text(hub.registry_yaml)
+        with CaptureServer(store=hub.store(), latency=args.latency, rate_limit=args.rate) as server:
+            first = run_refresh(server, workdir, args)
+            changed = set(range(0, args.systems, max(1, round(1 / args.changed)))) if args.changed > 0 else set()
+            server.store = synthetic_hub(args.systems, changed=changed).store()
+            second = run_refresh(server, workdir, args)
+
+    lines = [f"{args.systems} systems, {args.latency * 1000:g} ms latency, {args.rate:g} requests/s (429 beyond)", ""]
+    lines += report("first run (nothing known)", first, args.systems, args.rate) + [""]
+    lines += report(f"second run ({len(changed)} systems changed)", second, args.systems, args.rate) + [""]
+    lines += [
+        "second run / first run",
+        f"  full requests             {second.full / first.full:8.3f}",
+        f"  all requests              {second.requests / first.requests:8.3f}",
+        f"  bytes                     {second.bytes / first.bytes:8.3f}",
+    ]
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""Failures never masquerade as grades.
+
+A live run that could not fetch a project's entry point or its key resources (the
+released model's info and card, the project repo and its README) does not grade the
+project from what is left: it keeps the grades the leaderboard shows, marked stale with
+the reason and the date they were made. A live run in which most fetches failed (no
+network, an outage, a bad token) is not fit to be shown at all: it is stored as
+`rejected` and the previous leaderboard stays. Replayed runs re-score exactly what
+their captures hold, so neither rule applies to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from crawler.results import ProjectCrawl
+from index import store
+from index.registry import Project
+
+ENTRY_POINTS = frozenset({("model", "hf_model"), ("github", "github_repo")})
+KEY_RESOURCES = ENTRY_POINTS | {("model", "hf_card"), ("github", "github_readme")}
+# More than this share of a live run's resources unknown, and the run is rejected.
+MAX_FAILED_SHARE = 0.5
+
+
+def key_failure(crawl: ProjectCrawl) -> str | None:
+    """Why a key resource of the project is unknown ("url: error"), or None."""
+    for role, fetched in crawl.resources:
+        if (role, fetched.kind) in KEY_RESOURCES and fetched.unknown:
+            return f"{fetched.url}: {fetched.error or 'unknown'}"
+    return None
+
+
+def _entry_points_failed(crawl: ProjectCrawl) -> bool | None:
+    """Whether every entry point is unknown; None for a project without one."""
+    entries = [f for role, f in crawl.resources if (role, f.kind) in ENTRY_POINTS]
+    return all(f.unknown for f in entries) if entries else None
+
+
+def rejection(crawls: Sequence[ProjectCrawl], resources: Sequence[dict[str, Any]]) -> str | None:
+    """Why a live run must not replace the visible leaderboard, or None when it may."""
+    failed = [r for r in resources if r.get("error_kind")]
+    if resources and len(failed) / len(resources) > MAX_FAILED_SHARE:
+        kinds: dict[str, int] = {}
+        for resource in failed:
+            kinds[resource["error_kind"]] = kinds.get(resource["error_kind"], 0) + 1
+        breakdown = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
+        return f"{len(failed)} of {len(resources)} resources could not be fetched ({breakdown})"
+    verdicts = [v for v in map(_entry_points_failed, crawls) if v is not None]
+    if verdicts and all(verdicts):
+        return f"none of the {len(verdicts)} projects' entry points could be fetched"
+    return None
+
+
+def kept_grades(
+    project: Project,
+    reason: str,
+    fresh: Sequence[store.GradeRow],
+    shown: store.ShownGrades | None,
+    now: datetime,
+) -> tuple[store.ProjectRow, list[store.GradeRow]]:
+    """The project row and grades of a stale project: the shown grades with their date,
+    or, for a project never graded before, the fresh grades flagged as such."""
+    if shown is None:
+        row = _project_row(project, now, f"{reason}; no earlier grades to keep")
+        return row, list(fresh)
+    return _project_row(project, shown.graded_at, reason), list(shown.grades)
+
+
+def _project_row(project: Project, graded_at: datetime | None, stale_reason: str | None) -> store.ProjectRow:
+    return store.ProjectRow(
+        project.id, project.name, project.org, project.hf, project.github, project.url,
+        stale=stale_reason is not None, stale_reason=stale_reason, graded_at=graded_at,
+    )
+
+
+def fresh_row(project: Project, now: datetime) -> store.ProjectRow:
+    return _project_row(project, now, None)

@@ -1,0 +1,297 @@
+"""The HTTP core against a real loopback server that misbehaves: rate limits, 5xx,
+slow answers, dropped connections, broken and huge bodies, redirects."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crawler.adapters import hub_client
+from crawler.bodies import TEXT_BODY_CAP
+from crawler.captures import CaptureStore, CaptureWriter, Exchange
+from crawler.crawl import Fetchers, crawl_project
+from crawler.errors import FetchError
+from crawler.http import HttpCore, HttpPolicy
+from crawler.politeness import HostLimit
+from index.registry import Project
+from tests.capture_server import CaptureServer, cut_short, reset_connection, stall
+from tests.fake_clock import FakeClock
+from tests.live_runs import LiveWorld
+from tests.synthetic_hub import model_id, synthetic_hub
+
+GITHUB = "https://api.github.com"
+REPO = f"{GITHUB}/repos/acme/widget"
+CARD = "https://huggingface.co/acme/widget/resolve/main/README.md"
+JSON = {"content-type": "application/json"}
+
+
+def answer(url: str, data: object, status: int = 200, headers: dict[str, str] | None = None) -> Exchange:
+    return Exchange(url, status, {**JSON, **(headers or {})}, json.dumps(data).encode())
+
+
+def raw(url: str, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> Exchange:
+    return Exchange(url, status, headers or {}, body)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def core(capture_server: CaptureServer, clock: FakeClock, tmp_path: Path) -> Iterator[HttpCore]:
+    capture_server.store = CaptureStore()
+    policy = HttpPolicy(timeout=0.4, backoff_base=0.5, max_wait=120.0)
+    http = HttpCore(policy=policy, clock=clock, recorder=CaptureWriter(tmp_path / "run.jsonl"))
+    yield http
+    http.close()
+
+
+def serve(server: CaptureServer, *exchanges: Exchange) -> None:
+    server.store = CaptureStore({e.url: e for e in exchanges})
+
+
+def recorded(tmp_path: Path) -> CaptureStore:
+    return CaptureStore.load(tmp_path / "run.jsonl")
+
+
+def test_429_waits_as_long_as_retry_after_says_then_succeeds(
+    core: HttpCore, capture_server: CaptureServer, clock: FakeClock
+) -> None:
+    serve(capture_server, answer(REPO, {"full_name": "acme/widget"}))
+    capture_server.fail(REPO, raw(REPO, 429, headers={"retry-after": "7"}))
+    exchange = core.get(REPO)
+    assert exchange.status == 200 and json.loads(exchange.body)["full_name"] == "acme/widget"
+    assert capture_server.requests[REPO] == 2
+    assert 7.0 in clock.sleeps
+    assert core.stats.counters["rate_limited"] == 1 and core.stats.counters["retries"] == 1
+    assert core.resources[REPO].attempts == 2
+
+
+def test_github_403_with_no_quota_left_waits_until_the_reset(
+    core: HttpCore, capture_server: CaptureServer, clock: FakeClock
+) -> None:
+    serve(capture_server, answer(REPO, {"full_name": "acme/widget"}))
+    reset = str(int(clock.time() + 42))
+    capture_server.fail(REPO, raw(REPO, 403, b"{}", {"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}))
+    assert core.get(REPO).status == 200
+    assert any(41 <= s <= 42 for s in clock.sleeps)
+
+
+def test_a_wait_longer_than_allowed_fails_at_once_and_spares_the_host(
+    core: HttpCore, capture_server: CaptureServer, clock: FakeClock
+) -> None:
+    other = f"{GITHUB}/repos/acme/other"
+    serve(capture_server, answer(REPO, {}), answer(other, {}))
+    an_hour = str(int(clock.time() + 3600))
+    capture_server.fail(REPO, raw(REPO, 403, b"{}", {"x-ratelimit-remaining": "0", "x-ratelimit-reset": an_hour}))
+    with pytest.raises(FetchError) as refused:
+        core.get(REPO)
+    assert refused.value.kind == "rate_limited" and "more than the 120s allowed" in refused.value.detail
+    with pytest.raises(FetchError) as spared:
+        core.get(other)
+    assert spared.value.kind == "unreachable"
+    assert capture_server.requests[REPO] == 1 and capture_server.requests[other] == 0
+    assert clock.slept < 1
+
+
+def test_a_rate_limited_github_repo_is_unknown_not_absent(
+    core: HttpCore, capture_server: CaptureServer, clock: FakeClock
+) -> None:
+    an_hour = str(int(clock.time() + 3600))
+    capture_server.fail(REPO, raw(REPO, 403, b"{}", {"x-ratelimit-remaining": "0", "x-ratelimit-reset": an_hour}))
+    repo = Fetchers.over(core).github.repo("acme/widget")
+    assert repo.status is None and repo.unknown and not repo.absent
+
+
+def test_5xx_is_retried_with_growing_backoff_then_succeeds(
+    core: HttpCore, capture_server: CaptureServer, clock: FakeClock
+) -> None:
+    serve(capture_server, answer(REPO, {"full_name": "acme/widget"}))
+    capture_server.fail(REPO, raw(REPO, 500), raw(REPO, 503))
+    assert core.get(REPO).status == 200
+    assert capture_server.requests[REPO] == 3
+    assert len(clock.sleeps) == 2 and clock.sleeps[1] > clock.sleeps[0] * 0.5
+
+
+def test_5xx_every_time_ends_as_a_server_error_after_bounded_attempts(
+    core: HttpCore, capture_server: CaptureServer, tmp_path: Path
+) -> None:
+    capture_server.fail(REPO, *[raw(REPO, 502)] * 10)
+    with pytest.raises(FetchError) as failed:
+        core.get(REPO)
+    assert failed.value.kind == "server_error" and "after 4 attempts" in failed.value.detail
+    assert capture_server.requests[REPO] == 4
+    assert core.resources[REPO].error_kind == "server_error"
+    assert recorded(tmp_path).get(REPO) is None
+
+
+def test_an_answer_slower_than_the_timeout_is_abandoned_and_retried(
+    core: HttpCore, capture_server: CaptureServer
+) -> None:
+    serve(capture_server, answer(REPO, {"full_name": "acme/widget"}))
+    capture_server.fail(REPO, stall(1.5))
+    assert core.get(REPO).status == 200
+    assert capture_server.requests[REPO] == 2 and core.stats.counters["retries"] == 1
+
+
+def test_an_answer_that_never_comes_in_time_is_a_timeout(core: HttpCore, capture_server: CaptureServer) -> None:
+    capture_server.fail(REPO, *[stall(1.0)] * 4)
+    with pytest.raises(FetchError) as failed:
+        core.get(REPO)
+    assert failed.value.kind == "timeout" and capture_server.requests[REPO] == 4
+
+
+@pytest.mark.parametrize("drop", [reset_connection, cut_short(answer(REPO, {"full_name": "acme/widget"}))])
+def test_dropped_connections_are_retried(core: HttpCore, capture_server: CaptureServer, drop: object) -> None:
+    serve(capture_server, answer(REPO, {"full_name": "acme/widget"}))
+    capture_server.fail(REPO, drop)  # type: ignore[arg-type]
+    assert json.loads(core.get(REPO).body) == {"full_name": "acme/widget"}
+    assert capture_server.requests[REPO] == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "detail"),
+    [
+        (b"<!doctype html><title>Unicorn!</title>", "text/html", "expected JSON, got HTML"),
+        (b'{"full_name": "acme/wid', "application/json", "truncated or not JSON"),
+        (b'{"full_name": "acme/\xff\xfe"}', "application/json", "not valid UTF-8"),
+    ],
+)
+def test_a_body_that_breaks_the_json_promise_is_a_bad_body(
+    core: HttpCore, capture_server: CaptureServer, tmp_path: Path, body: bytes, content_type: str, detail: str
+) -> None:
+    serve(capture_server, raw(REPO, 200, body, {"content-type": content_type}))
+    repo = Fetchers.over(core).github.repo("acme/widget")
+    assert repo.unknown and detail in (repo.error or "")
+    assert core.resources[REPO].error_kind == "bad_body"
+    assert core.stats.failures["bad_body"] == 1
+    assert capture_server.requests[REPO] == 1
+    assert recorded(tmp_path).get(REPO) is None
+
+
+def test_a_huge_card_is_capped_and_a_huge_json_body_refused(
+    core: HttpCore, capture_server: CaptureServer, tmp_path: Path
+) -> None:
+    twenty_mb = 20 * 1024 * 1024
+    card_text = b"# Widget\n\nLicensed under Apache-2.0.\n" + b"x" * twenty_mb
+    tree = f"{REPO}/git/trees/main?recursive=1"
+    serve(capture_server, raw(CARD, 200, card_text, {"content-type": "text/plain"}),
+          raw(tree, 200, b'{"tree": [' + b'{"path": "a"},' * (twenty_mb // 14) + b"{}]}", JSON))
+    card = core.get(CARD)
+    assert len(card.body) == TEXT_BODY_CAP and card.body.startswith(b"# Widget")
+    assert core.resources[CARD].capped and core.stats.counters["capped"] == 1
+    with pytest.raises(FetchError) as refused:
+        core.get(tree)
+    assert refused.value.kind == "too_large"
+    assert len(recorded(tmp_path).get(CARD).body) == TEXT_BODY_CAP  # type: ignore[union-attr]
+
+
+def test_a_renamed_repo_is_followed_and_its_tree_fetched_under_the_new_name(
+    core: HttpCore, capture_server: CaptureServer
+) -> None:
+    moved = f"{GITHUB}/repositories/42"
+    readme = {"content": "IyBXaWRnZXQK", "encoding": "base64"}
+    serve(
+        capture_server,
+        raw(REPO, 301, b"{}", {"location": moved, **JSON}),
+        raw(f"{REPO}/readme", 301, b"{}", {"location": f"{moved}/readme", **JSON}),
+        answer(moved, {"full_name": "acme-labs/widget", "default_branch": "trunk"}),
+        answer(f"{moved}/readme", readme),
+        answer(f"{GITHUB}/repos/acme-labs/widget/git/trees/trunk?recursive=1", {"tree": [{"path": "train.py"}]}),
+    )
+    with hub_client(core):
+        crawl = crawl_project(Project("widget", "Widget", "Acme", github="acme/widget"), Fetchers.over(core))
+    repo, fetched_readme, tree = crawl.of("github")
+    assert repo.ok and repo.final_url == moved
+    assert fetched_readme.ok and fetched_readme.data == readme
+    assert tree.ok and tree.url == f"{GITHUB}/repos/acme-labs/widget/git/trees/trunk?recursive=1"
+    records = {r.url: r for r in core.resource_records()}
+    assert records[REPO].status == 301 and records[REPO].final_url == moved
+    assert records[moved].status == 200 and records[moved].final_url is None
+
+
+def test_per_host_concurrency_is_never_exceeded(capture_server: CaptureServer, clock: FakeClock) -> None:
+    urls = [f"{GITHUB}/repos/acme/r{i}" for i in range(12)]
+    serve(capture_server, *(answer(u, {}) for u in urls))
+    capture_server.latency = 0.05
+    in_flight, peak = 0, 0
+    original = capture_server._serve
+
+    def counting(handler: object) -> None:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        try:
+            original(handler)  # type: ignore[arg-type]
+        finally:
+            in_flight -= 1
+
+    capture_server._serve = counting  # type: ignore[method-assign]
+    core = HttpCore(policy=HttpPolicy(limits={"127.0.0.1": HostLimit(2, None)}), clock=clock)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda u: core.get(u).status, urls))
+    core.close()
+    assert statuses == [200] * 12 and peak == 2
+
+
+def test_a_503_that_says_when_to_come_back_is_retried_no_sooner(
+    core: HttpCore, capture_server: CaptureServer, clock: FakeClock
+) -> None:
+    serve(capture_server, answer(REPO, {"full_name": "acme/widget"}))
+    capture_server.fail(REPO, raw(REPO, 503, headers={"retry-after": "30"}))
+    assert core.get(REPO).status == 200
+    assert clock.sleeps == [30.0]
+
+
+def test_a_redirect_loop_is_an_unknown_resource_not_a_crash(core: HttpCore, capture_server: CaptureServer) -> None:
+    model_info = "https://huggingface.co/api/models/acme/widget"
+    loop_back = "https://huggingface.co/api/models/acme/loop"
+    serve(
+        capture_server,
+        raw(REPO, 301, b"{}", {"location": f"{GITHUB}/repos/acme/loop"}),
+        raw(f"{GITHUB}/repos/acme/loop", 301, b"{}", {"location": REPO}),
+        raw(model_info, 307, b"{}", {"location": loop_back}),
+        raw(loop_back, 307, b"{}", {"location": model_info}),
+    )
+    fetchers = Fetchers.over(core)
+    with hub_client(core):
+        repo, model = fetchers.github.repo("acme/widget"), fetchers.hub.model("acme/widget")
+    assert repo.unknown and "TooManyRedirects" in (repo.error or "")
+    assert model.unknown and "TooManyRedirects" in (model.error or "")
+    assert capture_server.requests[REPO] == 1 and capture_server.requests[model_info] == 1
+
+
+def test_a_quota_reported_in_answers_spreads_the_next_requests(
+    core: HttpCore, capture_server: CaptureServer, clock: FakeClock
+) -> None:
+    reset = str(int(clock.time() + 10))
+    quota = {"x-ratelimit-remaining": "2", "x-ratelimit-reset": reset}
+    urls = [f"{GITHUB}/repos/acme/r{i}" for i in range(3)]
+    serve(capture_server, *(answer(url, {}, headers=quota) for url in urls))
+    assert [core.get(url).status for url in urls] == [200, 200, 200]
+    assert len(clock.sleeps) == 2 and all(4.0 <= wait <= 5.0 for wait in clock.sleeps)
+
+
+def test_faults_the_crawler_recovers_from_leave_the_grades_of_a_clean_run(
+    capture_server: CaptureServer, tmp_path: Path
+) -> None:
+    world = LiveWorld(capture_server, tmp_path)
+    world.publish(synthetic_hub(5))
+    clean = world.refresh(incremental=False)
+    info = f"https://huggingface.co/api/models/{model_id(0)}"
+    card = f"https://huggingface.co/{model_id(1)}/resolve/main/README.md"
+    repo, readme = f"{GITHUB}/repos/gh-org0/project-00000", f"{GITHUB}/repos/gh-org3/project-00003/readme"
+    capture_server.fail(info, raw(info, 429, headers={"retry-after": "3"}))
+    capture_server.fail(card, raw(card, 500), raw(card, 502))
+    capture_server.fail(repo, reset_connection)
+    capture_server.fail(readme, cut_short(capture_server.store.get(readme)))  # type: ignore[arg-type]
+    faulty = world.refresh(incremental=False)
+    assert faulty.status == "complete" and not faulty.stale and faulty.failures == []
+    assert faulty.summary["retries"] == 5 and faulty.summary["rate_limited"] == 1
+    assert world.grades(faulty.run_id) == world.grades(clean.run_id)
