@@ -54,7 +54,6 @@ DbOption = Annotated[
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
 
 
-
 @contextmanager
 def user_errors() -> Iterator[None]:
     try:
@@ -84,7 +83,8 @@ def _emit(text: str, output: Path | None) -> None:
 @app.command("refresh")
 def refresh_command(
     registry: Annotated[
-        Path | None, typer.Option(help="Registry YAML of tracked systems [default: the registry shipped with the package]")
+        Path | None,
+        typer.Option(help="Registry YAML of tracked systems [default: the registry shipped with the package]"),
     ] = None,
     replay: Annotated[
         Path | None,
@@ -259,7 +259,7 @@ def show_command(
     if stale_row is not None:
         graded_at = f"{stale_row[8]:%Y-%m-%d}" if stale_row[8] else "an unknown date"
         lines.append(f"  stale since {graded_at}: {stale_row[7]}")
-    for criterion, grade, _, reason, evidence, rule, stale, stale_reason, _ in grades.rows:
+    for criterion, grade, _, reason, evidence, rule, *_ in grades.rows:
         lines.append(f"  {criterion:<13} {grade:<8} {reason}  [{rule}]")
         lines += [f"  {'':<13} {'':<8} evidence: {url}" for url in evidence]
     _emit("\n".join(lines) + "\n", None)
@@ -286,7 +286,9 @@ def history_command(
 def calibrate_command(
     labels: Annotated[Path, typer.Option(help="Expert grades in the labels.csv format.")],
     db: DbOption = None,
-    show_detail: Annotated[bool, typer.Option("--detail", help="List every disagreement with both sides' evidence.")] = False,
+    show_detail: Annotated[
+        bool, typer.Option("--detail", help="List every disagreement with both sides' evidence.")
+    ] = False,
 ) -> None:
     """Compare the latest run with expert grades: agreement, confusion, kappa, Spearman."""
     with user_errors(), store.open_readonly(store.database_path(db)) as connection:

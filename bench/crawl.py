@@ -44,10 +44,24 @@ class RunFigures:
 def run_refresh(server: CaptureServer, workdir: Path, args: argparse.Namespace) -> RunFigures:
     server.reset_counts()
     command = [
-        sys.executable, "-m", "cli", "refresh", "--registry", str(workdir / "registry.yaml"),
-        "--db", str(workdir / "index.duckdb"), "--snapshots", str(workdir / "snapshots"),
-        "--rate", f"127.0.0.1={args.client_rate or args.rate}", "--concurrency", "127.0.0.1=8",
-        "--workers", str(args.workers), "--json", "--quiet",
+        sys.executable,
+        "-m",
+        "cli",
+        "refresh",
+        "--registry",
+        str(workdir / "registry.yaml"),
+        "--db",
+        str(workdir / "index.duckdb"),
+        "--snapshots",
+        str(workdir / "snapshots"),
+        "--rate",
+        f"127.0.0.1={args.client_rate or args.rate}",
+        "--concurrency",
+        "127.0.0.1=8",
+        "--workers",
+        str(args.workers),
+        "--json",
+        "--quiet",
     ]
     started = time.monotonic()
     done = subprocess.run(command, env={**os.environ, **server.environment()}, capture_output=True, text=True, cwd=ROOT)

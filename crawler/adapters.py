@@ -38,9 +38,7 @@ class HubTransport(httpx2.BaseTransport):
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         exchange = self.core.get(str(request.url), _forwarded(request.headers))
-        return httpx2.Response(
-            exchange.status, headers=exchange.headers, content=exchange.body, request=request
-        )
+        return httpx2.Response(exchange.status, headers=exchange.headers, content=exchange.body, request=request)
 
 
 class CoreAdapter(BaseAdapter):

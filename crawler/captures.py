@@ -19,9 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-KEPT_HEADERS = frozenset(
-    {"content-type", "etag", "last-modified", "location", "link", "retry-after", "x-repo-commit"}
-)
+KEPT_HEADERS = frozenset({"content-type", "etag", "last-modified", "location", "link", "retry-after", "x-repo-commit"})
 CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "set-cookie"})
 CREDENTIAL_QUERY_KEYS = frozenset({"token", "access_token", "api_key", "apikey", "key", "client_secret"})
 DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -11,7 +11,6 @@ cards; links found in one-hop resources are not followed further.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass

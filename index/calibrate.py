@@ -114,7 +114,7 @@ def _totals(cells: list[Cell]) -> tuple[list[float], list[float]]:
 def quadratic_weighted_kappa(a: list[int], b: list[int], levels: int = 3) -> float:
     """Cohen's kappa with quadratic weights; 1 is perfect agreement, 0 chance."""
     n = len(a)
-    observed = Counter(zip(a, b))
+    observed = Counter(zip(a, b, strict=True))
     count_a, count_b = Counter(a), Counter(b)
     numerator = denominator = 0.0
     for i in range(levels):
@@ -145,7 +145,7 @@ def spearman(x: list[float], y: list[float]) -> float:
     rx, ry = _ranks(x), _ranks(y)
     n = len(rx)
     mean_x, mean_y = sum(rx) / n, sum(ry) / n
-    cov = sum((a - mean_x) * (b - mean_y) for a, b in zip(rx, ry))
+    cov = sum((a - mean_x) * (b - mean_y) for a, b in zip(rx, ry, strict=True))
     var_x = sum((a - mean_x) ** 2 for a in rx)
     var_y = sum((b - mean_y) ** 2 for b in ry)
     return cov / (var_x * var_y) ** 0.5 if var_x and var_y else 0.0
@@ -164,10 +164,7 @@ def report(result: Agreement) -> str:
         "",
         "confusion (rows: experts, columns: index):",
         "  " + " " * 9 + "".join(f"{g:>9}" for g in GRADES),
-        *(
-            f"  {e:<9}" + "".join(f"{result.confusion.get((e, o), 0):>9}" for o in GRADES)
-            for e in GRADES
-        ),
+        *(f"  {e:<9}" + "".join(f"{result.confusion.get((e, o), 0):>9}" for o in GRADES) for e in GRADES),
     ]
     if result.missing_projects:
         lines += ["", f"labelled but not in the run: {', '.join(result.missing_projects)}"]

@@ -60,9 +60,18 @@ def paired_cells(
     ours = {(p, c): (g, r, tuple(e)) for p, c, g, r, e in rows}
     graded = {p for p, _ in ours}
     cells = [
-        Cell(project, criterion, label.grade, ours[(project, criterion)][0], label.link, label.note,
-             ours[(project, criterion)][1], ours[(project, criterion)][2])
-        for project, by_criterion in sorted(labels.items()) if project in graded
+        Cell(
+            project,
+            criterion,
+            label.grade,
+            ours[(project, criterion)][0],
+            label.link,
+            label.note,
+            ours[(project, criterion)][1],
+            ours[(project, criterion)][2],
+        )
+        for project, by_criterion in sorted(labels.items())
+        if project in graded
         for criterion, label in by_criterion.items()
     ]
     return cells, tuple(sorted(set(labels) - graded))

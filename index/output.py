@@ -24,7 +24,12 @@ def render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, titl
     if fmt == "csv":
         return _csv(columns, rows)
     if fmt == "json":
-        return json.dumps([dict(zip(columns, map(_plain, row))) for row in rows], indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                [dict(zip(columns, map(_plain, row), strict=True)) for row in rows], indent=2, ensure_ascii=False
+            )
+            + "\n"
+        )
     if fmt == "table":
         return _table(columns, rows, title)
     if fmt == "html":

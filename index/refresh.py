@@ -152,8 +152,13 @@ def _store_run(
     if rejected:
         summary["rejected_reason"] = rejected
     store.complete_run(
-        db, run.run_id,
-        projects=project_rows, grades=grade_rows, resources=resources, summary=summary, status=status,
+        db,
+        run.run_id,
+        projects=project_rows,
+        grades=grade_rows,
+        resources=resources,
+        summary=summary,
+        status=status,
     )
     failures = sorted((r["url"], f"{r['error_kind']}: {r['error']}") for r in resources if r["error"])
     return RefreshResult(run.run_id, status, summary, failures, stale)

@@ -37,9 +37,7 @@ SCALAR_KINDS = {
 # Ids become file names, so they must not contain path separators and must not
 # look like hidden files, relative paths or command-line options.
 SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
-REPO_ID_FORMAT = (
-    'a repo id "owner/name" (letters, digits and "._-", not starting with "." or "-")'
-)
+REPO_ID_FORMAT = 'a repo id "owner/name" (letters, digits and "._-", not starting with "." or "-")'
 
 
 @dataclass(frozen=True)
@@ -76,9 +74,7 @@ def load_registry(path: Path | None = None) -> list[Project]:
         data = Path(path).read_bytes()
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        raise RegistryError(
-            str(path), None, f"cannot read registry file: {reason}"
-        ) from error
+        raise RegistryError(str(path), None, f"cannot read registry file: {reason}") from error
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -120,9 +116,7 @@ def _describe_syntax_error(error: yaml.MarkedYAMLError) -> tuple[int | None, str
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark is not None else None
     message = ", ".join(part for part in (error.context, error.problem) if part)
-    context_line = (
-        error.context_mark.line + 1 if error.context_mark is not None else None
-    )
+    context_line = error.context_mark.line + 1 if error.context_mark is not None else None
     if context_line is not None and context_line != line:
         message += f" (started at line {context_line})"
     return line, f"YAML syntax error: {message}"
@@ -133,9 +127,7 @@ def _projects_sequence(root: Node | None, source: str) -> SequenceNode:
     if root is None:
         raise RegistryError(source, None, 'file is empty; expected the key "projects"')
     if not isinstance(root, MappingNode):
-        raise RegistryError(
-            source, _line(root), 'top level must be a mapping with the key "projects"'
-        )
+        raise RegistryError(source, _line(root), 'top level must be a mapping with the key "projects"')
     projects: Node | None = None
     for key_node, value_node in root.value:
         key = _key_text(key_node, source)
@@ -173,9 +165,7 @@ def _parse_project(node: Node, source: str) -> Project:
         key = _key_text(key_node, source)
         if key not in ALLOWED_KEYS:
             allowed = ", ".join(ALLOWED_KEYS)
-            raise RegistryError(
-                source, _line(key_node), f'unknown key "{key}" (allowed: {allowed})'
-            )
+            raise RegistryError(source, _line(key_node), f'unknown key "{key}" (allowed: {allowed})')
         if key in fields:
             raise RegistryError(source, _line(key_node), f'duplicate key "{key}"')
         value = _string_value(key, value_node, source)
@@ -185,15 +175,11 @@ def _parse_project(node: Node, source: str) -> Project:
         fields[key] = value
     for key in REQUIRED_KEYS:
         if key not in fields:
-            raise RegistryError(
-                source, _line(node), _missing_key_problem(key, fields.get("id"))
-            )
+            raise RegistryError(source, _line(node), _missing_key_problem(key, fields.get("id")))
     return Project(**fields)
 
 
-def _check_unique_id(
-    project_id: str, line: int, seen: dict[str, tuple[int, str]], source: str
-) -> None:
+def _check_unique_id(project_id: str, line: int, seen: dict[str, tuple[int, str]], source: str) -> None:
     # Compared without case: ids name files, and some file systems ignore case.
     folded = project_id.casefold()
     if folded not in seen:
@@ -203,18 +189,13 @@ def _check_unique_id(
     if first_id == project_id:
         problem = f'duplicate project id "{project_id}" (first at line {first_line})'
     else:
-        problem = (
-            f'project id "{project_id}" differs only in letter case from "{first_id}" '
-            f"(line {first_line})"
-        )
+        problem = f'project id "{project_id}" differs only in letter case from "{first_id}" (line {first_line})'
     raise RegistryError(source, line, problem)
 
 
 def _key_text(node: Node, source: str) -> str:
     if not (isinstance(node, ScalarNode) and node.tag == STR_TAG):
-        raise RegistryError(
-            source, _line(node), f"keys must be text, got {_describe(node)}"
-        )
+        raise RegistryError(source, _line(node), f"keys must be text, got {_describe(node)}")
     return node.value
 
 
@@ -235,10 +216,7 @@ def _string_value(key: str, node: Node, source: str) -> str:
 def _format_problem(key: str, value: str) -> str | None:
     """What is wrong with the format of one field's value, or None."""
     if key == "id" and not SAFE_NAME.fullmatch(value):
-        return (
-            f'id "{value}" may only contain letters, digits and "._-" '
-            'and must not start with "." or "-"'
-        )
+        return f'id "{value}" may only contain letters, digits and "._-" and must not start with "." or "-"'
     if key in ("hf", "github") and not is_valid_repo_id(value):
         return f'"{key}" must be {REPO_ID_FORMAT}, got "{value}"'
     if key == "url" and not _is_http_url(value):

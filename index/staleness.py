@@ -71,8 +71,15 @@ def kept_grades(
 
 def _project_row(project: Project, graded_at: datetime | None, stale_reason: str | None) -> store.ProjectRow:
     return store.ProjectRow(
-        project.id, project.name, project.org, project.hf, project.github, project.url,
-        stale=stale_reason is not None, stale_reason=stale_reason, graded_at=graded_at,
+        project.id,
+        project.name,
+        project.org,
+        project.hf,
+        project.github,
+        project.url,
+        stale=stale_reason is not None,
+        stale_reason=stale_reason,
+        graded_at=graded_at,
     )
 
 

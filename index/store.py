@@ -226,9 +226,7 @@ def _insert_columns(connection: duckdb.DuckDBPyConnection, table: str, run_id: i
     columns = list(rows[0])
     values = [[row[column] for row in rows] for column in columns]
     selects = ", ".join(f"unnest(${i + 2})" for i in range(len(columns)))
-    connection.execute(
-        f"INSERT INTO {table} (run_id, {', '.join(columns)}) SELECT $1, {selects}", [run_id, *values]
-    )
+    connection.execute(f"INSERT INTO {table} (run_id, {', '.join(columns)}) SELECT $1, {selects}", [run_id, *values])
 
 
 def latest_complete_run(connection: duckdb.DuckDBPyConnection) -> int | None:

@@ -77,8 +77,16 @@ def _system(i: int, changed: bool) -> Iterator[Exchange]:
         yield _model_info(base, f"{base}@0", ["text-generation", "license:apache-2.0"], {"license": "apache-2.0"})
         yield _card(f"{HF}/{base}/resolve/main/README.md", f"# {base}\n\nA base model pre-trained on web text.\n")
     if dataset:
-        yield _json(f"{HF}/api/datasets/{dataset}", {"id": dataset, "sha": _sha(dataset), "tags": ["license:cc-by-4.0"],
-                                                     "cardData": {"license": "cc-by-4.0"}, "gated": False})
+        yield _json(
+            f"{HF}/api/datasets/{dataset}",
+            {
+                "id": dataset,
+                "sha": _sha(dataset),
+                "tags": ["license:cc-by-4.0"],
+                "cardData": {"license": "cc-by-4.0"},
+                "gated": False,
+            },
+        )
         yield _card(f"{HF}/datasets/{dataset}/resolve/main/README.md", f"# {dataset}\n\nInstruction data, CC-BY-4.0.\n")
     if github:
         yield from _github(github, i, revision)
@@ -86,18 +94,42 @@ def _system(i: int, changed: bool) -> Iterator[Exchange]:
         yield _arxiv(arxiv, i)
     if features["pypi"]:
         name = f"system-{i:05d}-tools"
-        yield _json(f"https://pypi.org/pypi/{name}/json", {"info": {"name": name, "version": "1.0", "summary": "Tools",
-                                                                     "license": "Apache-2.0", "project_urls": None}})
+        yield _json(
+            f"https://pypi.org/pypi/{name}/json",
+            {
+                "info": {
+                    "name": name,
+                    "version": "1.0",
+                    "summary": "Tools",
+                    "license": "Apache-2.0",
+                    "project_urls": None,
+                }
+            },
+        )
 
 
 def _model_info(repo_id: str, commit_seed: str, tags: list[str], card_data: dict[str, object]) -> Exchange:
     siblings = ["README.md", "config.json", "model.safetensors", "tokenizer.json", "generation_config.json"]
-    return _json(f"{HF}/api/models/{repo_id}", {
-        "id": repo_id, "author": repo_id.split("/")[0], "sha": _sha(commit_seed), "private": False, "gated": False,
-        "disabled": False, "downloads": 1000, "likes": 10, "tags": tags, "pipeline_tag": "text-generation",
-        "library_name": "transformers", "cardData": card_data, "siblings": [{"rfilename": f} for f in siblings],
-        "lastModified": "2026-11-01T00:00:00.000Z", "createdAt": "2025-01-01T00:00:00.000Z",
-    })
+    return _json(
+        f"{HF}/api/models/{repo_id}",
+        {
+            "id": repo_id,
+            "author": repo_id.split("/")[0],
+            "sha": _sha(commit_seed),
+            "private": False,
+            "gated": False,
+            "disabled": False,
+            "downloads": 1000,
+            "likes": 10,
+            "tags": tags,
+            "pipeline_tag": "text-generation",
+            "library_name": "transformers",
+            "cardData": card_data,
+            "siblings": [{"rfilename": f} for f in siblings],
+            "lastModified": "2026-11-01T00:00:00.000Z",
+            "createdAt": "2025-01-01T00:00:00.000Z",
+        },
+    )
 
 
 def _card_text(i: int, revision: int, github: str | None, dataset: str | None, pypi: bool) -> str:
@@ -119,23 +151,50 @@ def _card_text(i: int, revision: int, github: str | None, dataset: str | None, p
 
 
 def _github(full_name: str, i: int, revision: int) -> Iterator[Exchange]:
-    yield _json(f"{GITHUB}/repos/{full_name}", {
-        "full_name": full_name, "default_branch": "main", "archived": False, "fork": False,
-        "license": {"key": "apache-2.0", "spdx_id": "Apache-2.0", "name": "Apache License 2.0"},
-        "description": f"Training code for system {i}", "html_url": f"https://github.com/{full_name}",
-    })
-    readme = f"# project-{i:05d}\n\nTraining and fine-tuning scripts (revision {revision}).\n\n" \
-             "```\npython train.py --config configs/sft.yaml\n```\n"
-    yield _json(f"{GITHUB}/repos/{full_name}/readme", {
-        "name": "README.md", "path": "README.md", "encoding": "base64",
-        "content": base64.encodebytes(readme.encode()).decode("ascii"),
-    })
-    files = ["README.md", "LICENSE", "train.py", "finetune.py", "configs/sft.yaml", "data/prepare.py",
-             "eval/run_eval.py", "inference.py", "requirements.txt"]
-    yield _json(f"{GITHUB}/repos/{full_name}/git/trees/main?recursive=1", {
-        "sha": _sha(full_name), "truncated": False,
-        "tree": [{"path": path, "type": "blob", "size": 1000 + n} for n, path in enumerate(files)],
-    })
+    yield _json(
+        f"{GITHUB}/repos/{full_name}",
+        {
+            "full_name": full_name,
+            "default_branch": "main",
+            "archived": False,
+            "fork": False,
+            "license": {"key": "apache-2.0", "spdx_id": "Apache-2.0", "name": "Apache License 2.0"},
+            "description": f"Training code for system {i}",
+            "html_url": f"https://github.com/{full_name}",
+        },
+    )
+    readme = (
+        f"# project-{i:05d}\n\nTraining and fine-tuning scripts (revision {revision}).\n\n"
+        "```\npython train.py --config configs/sft.yaml\n```\n"
+    )
+    yield _json(
+        f"{GITHUB}/repos/{full_name}/readme",
+        {
+            "name": "README.md",
+            "path": "README.md",
+            "encoding": "base64",
+            "content": base64.encodebytes(readme.encode()).decode("ascii"),
+        },
+    )
+    files = [
+        "README.md",
+        "LICENSE",
+        "train.py",
+        "finetune.py",
+        "configs/sft.yaml",
+        "data/prepare.py",
+        "eval/run_eval.py",
+        "inference.py",
+        "requirements.txt",
+    ]
+    yield _json(
+        f"{GITHUB}/repos/{full_name}/git/trees/main?recursive=1",
+        {
+            "sha": _sha(full_name),
+            "truncated": False,
+            "tree": [{"path": path, "type": "blob", "size": 1000 + n} for n, path in enumerate(files)],
+        },
+    )
 
 
 def _arxiv(arxiv_id: str, i: int) -> Exchange:
@@ -146,8 +205,12 @@ def _arxiv(arxiv_id: str, i: int) -> Exchange:
 <author><name>A. Author</name></author><published>2024-01-01T00:00:00Z</published></entry>
 </feed>
 """
-    return Exchange(f"https://export.arxiv.org/api/query?id_list={arxiv_id}", 200,
-                    {"content-type": "application/atom+xml"}, feed.encode())
+    return Exchange(
+        f"https://export.arxiv.org/api/query?id_list={arxiv_id}",
+        200,
+        {"content-type": "application/atom+xml"},
+        feed.encode(),
+    )
 
 
 def _json(url: str, data: object) -> Exchange:
@@ -160,4 +223,3 @@ def _card(url: str, text: str) -> Exchange:
 
 def _sha(seed: str) -> str:
     return hashlib.sha1(seed.encode()).hexdigest()
-

@@ -45,7 +45,10 @@ def start_slow_refresh(world: LiveWorld) -> subprocess.Popen[str]:
     world.server.reset_counts()
     process = subprocess.Popen(
         [sys.executable, "-m", "cli", *refresh_args(world), "--workers", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
     )
     deadline = time.monotonic() + 30
     while sum(world.server.requests.values()) < 4:

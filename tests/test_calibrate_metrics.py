@@ -89,8 +89,16 @@ def test_spearman_extremes() -> None:
 CELLS = [
     Cell("alpha", "opencode", "open", "open"),
     Cell("alpha", "llmdata", "partial", "closed"),
-    Cell("alpha", "license", "closed", "open", "https://example.org/terms", "custom terms", "MIT on GitHub",
-         ("https://github.com/alpha/alpha",)),
+    Cell(
+        "alpha",
+        "license",
+        "closed",
+        "open",
+        "https://example.org/terms",
+        "custom terms",
+        "MIT on GitHub",
+        ("https://github.com/alpha/alpha",),
+    ),
     Cell("beta", "opencode", "closed", "closed"),
     Cell("beta", "llmdata", "open", "partial"),
     Cell("gamma", "opencode", "partial", "open"),
@@ -105,8 +113,12 @@ def test_agreement_on_a_tiny_set_of_cells() -> None:
     assert result.within_one == pytest.approx(5 / 6)
     assert result.per_criterion == {"opencode": pytest.approx(2 / 3), "llmdata": 0.0, "license": 0.0}
     assert result.confusion == {
-        ("open", "open"): 1, ("partial", "closed"): 1, ("closed", "open"): 1,
-        ("closed", "closed"): 1, ("open", "partial"): 1, ("partial", "open"): 1,
+        ("open", "open"): 1,
+        ("partial", "closed"): 1,
+        ("closed", "open"): 1,
+        ("closed", "closed"): 1,
+        ("open", "partial"): 1,
+        ("partial", "open"): 1,
     }
     # Expert (2,1,0,0,2,1) against ours (2,0,2,0,1,2): observed sum w*O/n = (1/4 + 1 + 1/4 + 1/4) / 6 = 7/24;
     # marginals a = (2,2,2), b = (2,1,3) give expected sum w*E = 13.5 / 36 = 3/8; kappa = 1 - 7/9.
@@ -129,8 +141,11 @@ def test_report_prints_every_metric_and_the_confusion() -> None:
     assert "quadratic-weighted kappa: 0.222" in text
     assert "Spearman of totals: 0.500" in text
     assert "labelled but not in the run: delta" in text
-    rows = {line.split()[0]: line.split()[1:] for line in text.splitlines() if line.startswith("  ") and
-            line.split()[0] in ("closed", "partial", "open") and len(line.split()) == 4}
+    rows = {
+        line.split()[0]: line.split()[1:]
+        for line in text.splitlines()
+        if line.startswith("  ") and line.split()[0] in ("closed", "partial", "open") and len(line.split()) == 4
+    }
     assert rows == {"closed": ["1", "0", "1"], "partial": ["1", "0", "1"], "open": ["0", "1", "1"]}
 
 
@@ -171,8 +186,11 @@ def test_load_labels_reads_grades_links_and_notes(tmp_path: Path) -> None:
     assert sorted(labels) == ["alpha", "beta"]
     assert list(labels["alpha"]) == list(CRITERIA)
     opencode = labels["alpha"]["opencode"]
-    assert (opencode.grade, opencode.link, opencode.note) == ("open", "https://github.com/alpha/alpha",
-                                                              "training code public")
+    assert (opencode.grade, opencode.link, opencode.note) == (
+        "open",
+        "https://github.com/alpha/alpha",
+        "training code public",
+    )
     assert labels["alpha"]["api"].grade == "partial"
     assert {label.grade for label in labels["beta"].values()} == {"closed"}
 
@@ -215,10 +233,18 @@ def calibration_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not (CALIBRATION / "captures").is_dir():
         pytest.skip("../shared/data/calibration is not here")
     db = tmp_path_factory.mktemp("calibrate") / "index.duckdb"
-    result = runner.invoke(app, [
-        "refresh", "--registry", str(CALIBRATION / "registry.yaml"),
-        "--replay", str(CALIBRATION / "captures"), "--db", str(db),
-    ])
+    result = runner.invoke(
+        app,
+        [
+            "refresh",
+            "--registry",
+            str(CALIBRATION / "registry.yaml"),
+            "--replay",
+            str(CALIBRATION / "captures"),
+            "--db",
+            str(db),
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     return db
 
@@ -235,8 +261,11 @@ def other_grade(grade: str) -> str:
 
 def first_project_ids(count: int) -> list[str]:
     """Registry ids, read without depending on the registry module's API."""
-    ids = [line.split(":", 1)[1].strip() for line in (CALIBRATION / "registry.yaml").read_text().splitlines()
-           if line.startswith("- id:")]
+    ids = [
+        line.split(":", 1)[1].strip()
+        for line in (CALIBRATION / "registry.yaml").read_text().splitlines()
+        if line.startswith("- id:")
+    ]
     return ids[:count]
 
 
@@ -263,8 +292,13 @@ def test_calibrate_prints_the_metrics(calibration_db: Path, labels_file: tuple[P
     cells = 2 * len(CRITERIA)
     assert f"cells compared: {cells}" in result.stdout
     assert f"exact agreement: {(cells - 1) / cells:.1%}" in result.stdout
-    for metric in ("within one step:", "quadratic-weighted kappa:", "Spearman of totals:", "per criterion:",
-                   "confusion (rows: experts, columns: index):"):
+    for metric in (
+        "within one step:",
+        "quadratic-weighted kappa:",
+        "Spearman of totals:",
+        "per criterion:",
+        "confusion (rows: experts, columns: index):",
+    ):
         assert metric in result.stdout
     assert "labelled but not in the run: not-in-the-run" in result.stdout
     assert "disagreements:" not in result.stdout

@@ -48,8 +48,13 @@ def _write(path: Path, records: list[dict]) -> None:
 def test_last_line_wins_across_a_directory_tree(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     _write(tmp_path / "a.jsonl", [{"url": "https://pypi.org/pypi/x/json", "status": 404}])
-    _write(tmp_path / "sub" / "b.jsonl.gz", [{"url": "https://PYPI.org/pypi/x/json", "status": 200, "json": {"v": 1}},
-                                            {"url": "https://pypi.org/pypi/x/json", "status": 200, "json": {"v": 2}}])
+    _write(
+        tmp_path / "sub" / "b.jsonl.gz",
+        [
+            {"url": "https://PYPI.org/pypi/x/json", "status": 200, "json": {"v": 1}},
+            {"url": "https://pypi.org/pypi/x/json", "status": 200, "json": {"v": 2}},
+        ],
+    )
     store = CaptureStore.load(tmp_path)
     exchange = store.get("https://pypi.org/pypi/x/json")
     assert exchange is not None and json.loads(exchange.body) == {"v": 2}
@@ -90,7 +95,11 @@ def test_credentials_never_written(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("body", "content_type", "field"),
-    [(b'{"a": 1}', "application/json", "json"), (b"# Card", "text/markdown", "body"), (b"\xff\xfe\x00", "application/octet-stream", "body_base64")],
+    [
+        (b'{"a": 1}', "application/json", "json"),
+        (b"# Card", "text/markdown", "body"),
+        (b"\xff\xfe\x00", "application/octet-stream", "body_base64"),
+    ],
 )
 def test_round_trip_keeps_the_body(tmp_path: Path, body: bytes, content_type: str, field: str) -> None:
     exchange = Exchange("https://huggingface.co/x/resolve/main/README.md", 200, {"content-type": content_type}, body)

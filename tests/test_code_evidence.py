@@ -109,11 +109,7 @@ def test_vendored_code_tests_and_github_files_are_ignored() -> None:
 
 
 def test_source_count_covers_code_languages_but_not_notebooks_or_data() -> None:
-    code = classify_tree(
-        _tree(
-            "a.py", "b.ts", "c.cpp", "d.cu", "e.rs", "f.go", "g.sh", "h.ipynb", "i.json"
-        )
-    )
+    code = classify_tree(_tree("a.py", "b.ts", "c.cpp", "d.cu", "e.rs", "f.go", "g.sh", "h.ipynb", "i.json"))
     assert code.source_file_count == 7
 
 
@@ -157,10 +153,7 @@ def _readme_json(text: bytes) -> dict:
 
 
 def test_decode_readme() -> None:
-    assert (
-        decode_readme(_readme_json("# Titel\nÜber 模型".encode()))
-        == "# Titel\nÜber 模型"
-    )
+    assert decode_readme(_readme_json("# Titel\nÜber 模型".encode())) == "# Titel\nÜber 模型"
     assert decode_readme(_readme_json(b"\xef\xbb\xbfhello")) == "hello"
     assert decode_readme(_readme_json(b"bad \xff byte")) == "bad \ufffd byte"
 
@@ -189,9 +182,7 @@ def test_readme_sections_words_and_code_blocks() -> None:
         "<h2>Evaluation Results</h2>\n\n"
         "**Citation**\n\n## License\n\nMIT\n"
     )
-    assert readme.sections == frozenset(
-        {"install", "usage", "finetuning", "evaluation", "citation", "license"}
-    )
+    assert readme.sections == frozenset({"install", "usage", "finetuning", "evaluation", "citation", "license"})
     assert readme.code_blocks == 2
     assert readme.word_count == 20  # "Fine-tuning" is one word; markup is none
 
@@ -214,9 +205,7 @@ def test_chinese_headings_are_recognised() -> None:
             "license",
         }
     )
-    assert readme.word_count == len(
-        "环境安装使用方式高效参数微调模型训练评测结果数据集引用开源协议"
-    )
+    assert readme.word_count == len("环境安装使用方式高效参数微调模型训练评测结果数据集引用开源协议")
 
 
 def test_an_unclosed_code_block_still_counts_and_hides_its_lines() -> None:
@@ -240,9 +229,7 @@ _TREE_URL = re.compile(r"https://api\.github\.com/repos/([^/]+/[^/]+)/git/trees/
 _README_URL = re.compile(r"https://api\.github\.com/repos/([^/]+/[^/]+)/readme$")
 
 
-CALIBRATION = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "data" / "calibration"
-)
+CALIBRATION = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "calibration"
 
 
 def _github_bodies(url_pattern: re.Pattern[str]) -> dict[str, object]:
@@ -276,18 +263,13 @@ def test_rl_library_has_fine_tuning_and_rlhf_files(
 ) -> None:
     trlx = calibration_trees["CarperAI/trlx"]
     assert "trlx/trainer/accelerate_ppo_trainer.py" in trlx.finetuning_files
-    assert (
-        "examples/summarize_rlhf/reward_model/train_reward_model_gptj.py"
-        in trlx.finetuning_files
-    )
+    assert "examples/summarize_rlhf/reward_model/train_reward_model_gptj.py" in trlx.finetuning_files
     assert "trlx/trainer/accelerate_ppo_trainer.py" not in trlx.training_files
     assert "docs/source/index.rst" in trlx.docs_files
 
 
 @pytest.mark.parametrize("repo", ["meta-llama/llama3", "mistralai/mistral-inference"])
-def test_inference_only_repositories(
-    calibration_trees: dict[str, RepoCode], repo: str
-) -> None:
+def test_inference_only_repositories(calibration_trees: dict[str, RepoCode], repo: str) -> None:
     code = calibration_trees[repo]
     assert code.training_files == code.finetuning_files == ()
     assert code.inference_files
@@ -300,9 +282,7 @@ def test_pretraining_repositories(calibration_trees: dict[str, RepoCode]) -> Non
     assert "data/openwebtext/prepare.py" in nano.data_files
     foundry = calibration_trees["mosaicml/llm-foundry"]
     assert "scripts/train/yamls/pretrain/mpt-7b.yaml" in foundry.training_files
-    assert (
-        "scripts/train/yamls/finetune/mpt-7b_dolly_sft.yaml" in foundry.finetuning_files
-    )
+    assert "scripts/train/yamls/finetune/mpt-7b_dolly_sft.yaml" in foundry.finetuning_files
     assert "RWKV-v5/train.py" in calibration_trees["BlinkDL/RWKV-LM"].training_files
 
 
@@ -332,10 +312,7 @@ def test_full_stack_project_has_every_kind_of_code(
 
 
 def test_every_calibration_readme_decodes() -> None:
-    readmes = {
-        repo: readme_evidence(decode_readme(body))
-        for repo, body in _github_bodies(_README_URL).items()
-    }
+    readmes = {repo: readme_evidence(decode_readme(body)) for repo, body in _github_bodies(_README_URL).items()}
     assert len(readmes) > 60
     assert all(readme.word_count > 0 for readme in readmes.values())
     chatglm = readmes["THUDM/ChatGLM-6B"]  # Chinese headings

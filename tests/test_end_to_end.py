@@ -28,8 +28,13 @@ def invoke(*args: str) -> tuple[int, str, str]:
 def calibrated_db(calibration: Path, tmp_path: Path) -> Path:
     db = tmp_path / "cal.duckdb"
     code, _, stderr = invoke(
-        "refresh", "--registry", str(calibration / "registry.yaml"),
-        "--replay", str(calibration / "captures"), "--db", str(db),
+        "refresh",
+        "--registry",
+        str(calibration / "registry.yaml"),
+        "--replay",
+        str(calibration / "captures"),
+        "--db",
+        str(db),
     )
     assert code == 0, stderr
     return db
@@ -61,8 +66,12 @@ def test_replayed_calibration_run_gives_the_specified_csv(calibrated_db: Path) -
 
 def test_every_grade_above_closed_has_evidence(calibrated_db: Path) -> None:
     code, stdout, _ = invoke(
-        "query", "SELECT count(*) AS n FROM latest_grades WHERE grade <> 'closed' AND len(evidence) = 0",
-        "--db", str(calibrated_db), "--format", "json",
+        "query",
+        "SELECT count(*) AS n FROM latest_grades WHERE grade <> 'closed' AND len(evidence) = 0",
+        "--db",
+        str(calibrated_db),
+        "--format",
+        "json",
     )
     assert code == 0
     assert json.loads(stdout) == [{"n": 0}]
@@ -113,7 +122,9 @@ def test_missing_database_is_a_clean_error(tmp_path: Path) -> None:
 def test_bad_registry_is_a_clean_error(tmp_path: Path) -> None:
     registry = tmp_path / "registry.yaml"
     registry.write_text("projects:\n- id: a\n  name: A\n  org: O\n  hf: ../x\n")
-    code, _, stderr = invoke("refresh", "--registry", str(registry), "--replay", str(tmp_path), "--db", str(tmp_path / "x.duckdb"))
+    code, _, stderr = invoke(
+        "refresh", "--registry", str(registry), "--replay", str(tmp_path), "--db", str(tmp_path / "x.duckdb")
+    )
     assert code == 2 and "registry.yaml:5" in stderr and "../x" in stderr
 
 
@@ -122,10 +133,14 @@ def test_uncaptured_urls_are_reported_failures_not_crashes(tmp_path: Path) -> No
     registry.write_text("projects:\n- id: ghost\n  name: Ghost\n  org: Nobody\n  hf: nobody/ghost\n")
     (tmp_path / "captures").mkdir()
     db = tmp_path / "g.duckdb"
-    code, _, stderr = invoke("refresh", "--registry", str(registry), "--replay", str(tmp_path / "captures"), "--db", str(db))
+    code, _, stderr = invoke(
+        "refresh", "--registry", str(registry), "--replay", str(tmp_path / "captures"), "--db", str(db)
+    )
     assert code == 0, stderr
     assert "not captured" in stderr
-    code, stdout, _ = invoke("query", "SELECT url, status, error_kind FROM resources ORDER BY url", "--db", str(db), "--format", "json")
+    code, stdout, _ = invoke(
+        "query", "SELECT url, status, error_kind FROM resources ORDER BY url", "--db", str(db), "--format", "json"
+    )
     resources = json.loads(stdout)
     assert {r["error_kind"] for r in resources} == {"not_captured"}
     assert all(r["status"] is None for r in resources)
@@ -152,8 +167,15 @@ def test_record_then_replay_gives_identical_grades(
 
 def leaderboard_rows_replayed_from_shared(calibration: Path, tmp_path: Path) -> list[dict[str, str]]:
     db = tmp_path / "shared.duckdb"
-    code, _, _ = invoke("refresh", "--registry", str(calibration / "registry.yaml"),
-                        "--replay", str(calibration / "captures"), "--db", str(db))
+    code, _, _ = invoke(
+        "refresh",
+        "--registry",
+        str(calibration / "registry.yaml"),
+        "--replay",
+        str(calibration / "captures"),
+        "--db",
+        str(db),
+    )
     assert code == 0
     return leaderboard_rows(db)
 
@@ -167,12 +189,21 @@ def test_interrupted_run_leaves_the_previous_leaderboard(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(index.refresh, "_grade", crash)
-    args = ("refresh", "--registry", str(calibration / "registry.yaml"),
-            "--replay", str(calibration / "captures"), "--db", str(calibrated_db))
+    args = (
+        "refresh",
+        "--registry",
+        str(calibration / "registry.yaml"),
+        "--replay",
+        str(calibration / "captures"),
+        "--db",
+        str(calibrated_db),
+    )
     code, _, stderr = invoke(*args)
     assert code == 130 and "interrupted" in stderr
     assert leaderboard_rows(calibrated_db) == before
-    code, stdout, _ = invoke("query", "SELECT status FROM runs ORDER BY run_id", "--db", str(calibrated_db), "--format", "csv")
+    code, stdout, _ = invoke(
+        "query", "SELECT status FROM runs ORDER BY run_id", "--db", str(calibrated_db), "--format", "csv"
+    )
     assert stdout.split() == ["status", "complete", "interrupted"]
     monkeypatch.undo()
     code, _, stderr = invoke(*args)

@@ -54,6 +54,9 @@ def test_history_of_a_single_run_is_empty(tmp_path: Path) -> None:
     registry.write_text(f"projects:\n- id: example\n  name: Example\n  org: Example Org\n  hf: {MODEL}\n")
     db = str(tmp_path / "h.duckdb")
     captures = write_captures(tmp_path / "one", "mit")
-    assert runner.invoke(app, ["refresh", "--registry", str(registry), "--replay", str(captures), "--db", db]).exit_code == 0
+    assert (
+        runner.invoke(app, ["refresh", "--registry", str(registry), "--replay", str(captures), "--db", db]).exit_code
+        == 0
+    )
     result = runner.invoke(app, ["history", "--db", db])
     assert result.exit_code == 0 and "no grade changed" in result.stdout

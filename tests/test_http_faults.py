@@ -179,8 +179,11 @@ def test_a_huge_card_is_capped_and_a_huge_json_body_refused(
     twenty_mb = 20 * 1024 * 1024
     card_text = b"# Widget\n\nLicensed under Apache-2.0.\n" + b"x" * twenty_mb
     tree = f"{REPO}/git/trees/main?recursive=1"
-    serve(capture_server, raw(CARD, 200, card_text, {"content-type": "text/plain"}),
-          raw(tree, 200, b'{"tree": [' + b'{"path": "a"},' * (twenty_mb // 14) + b"{}]}", JSON))
+    serve(
+        capture_server,
+        raw(CARD, 200, card_text, {"content-type": "text/plain"}),
+        raw(tree, 200, b'{"tree": [' + b'{"path": "a"},' * (twenty_mb // 14) + b"{}]}", JSON),
+    )
     card = core.get(CARD)
     assert len(card.body) == TEXT_BODY_CAP and card.body.startswith(b"# Widget")
     assert core.resources[CARD].capped and core.stats.counters["capped"] == 1

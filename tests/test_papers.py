@@ -84,10 +84,7 @@ def test_parse_feed_entries() -> None:
 def test_journal_ref_or_doi_marks_a_published_version() -> None:
     instructgpt = parse_arxiv_feed(FEED_HEAD + INSTRUCTGPT_ENTRY + "</feed>")[0]
     assert instructgpt.doi == "10.48550/arXiv.2203.02155"
-    assert (
-        instructgpt.journal_ref
-        == "Advances in Neural Information Processing Systems 35 (2022)"
-    )
+    assert instructgpt.journal_ref == "Advances in Neural Information Processing Systems 35 (2022)"
     assert instructgpt.peer_reviewed is True
     assert instructgpt.topics == frozenset({"finetuning", "rlhf", "architecture"})
 
@@ -102,9 +99,7 @@ def test_journal_ref_or_doi_marks_a_published_version() -> None:
     ],
 )
 def test_requested_id_selects_its_entry(requested: str) -> None:
-    papers = parse_arxiv_feed(
-        FEED_HEAD + DPO_ENTRY + INSTRUCTGPT_ENTRY + "</feed>", requested
-    )
+    papers = parse_arxiv_feed(FEED_HEAD + DPO_ENTRY + INSTRUCTGPT_ENTRY + "</feed>", requested)
     assert [paper.arxiv_id for paper in papers] == ["2203.02155"]
 
 
@@ -238,12 +233,9 @@ def test_every_calibration_feed_parses_to_its_paper(calibration: Path) -> None:
 
 
 def test_refinedweb_entry(calibration: Path) -> None:
-    [refinedweb] = parse_arxiv_feed(
-        _arxiv_bodies(calibration)["2306.01116"], "2306.01116"
-    )
+    [refinedweb] = parse_arxiv_feed(_arxiv_bodies(calibration)["2306.01116"], "2306.01116")
     assert refinedweb.title == (
-        "The RefinedWeb Dataset for Falcon LLM: Outperforming Curated Corpora with Web Data, "
-        "and Web Data Only"
+        "The RefinedWeb Dataset for Falcon LLM: Outperforming Curated Corpora with Web Data, and Web Data Only"
     )
     assert refinedweb.url == "https://arxiv.org/abs/2306.01116"
     assert "data" in refinedweb.topics

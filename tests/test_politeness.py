@@ -130,8 +130,10 @@ def test_backoff_doubles_with_jitter_up_to_the_cap() -> None:
 
 
 def test_command_line_limits_override_one_field_at_a_time() -> None:
-    limits = host_limits(parse_host_values(["api.github.com=1.5", "127.0.0.1=50"], "--rate"),
-                         parse_host_values(["API.github.com=2"], "--concurrency"))
+    limits = host_limits(
+        parse_host_values(["api.github.com=1.5", "127.0.0.1=50"], "--rate"),
+        parse_host_values(["API.github.com=2"], "--concurrency"),
+    )
     assert limits["api.github.com"] == HostLimit(2, 1.5)
     assert limits["127.0.0.1"] == HostLimit(LOOPBACK_LIMIT.concurrency, 50.0)
     assert limits["huggingface.co"] == DEFAULT_LIMITS["huggingface.co"]
@@ -167,8 +169,10 @@ def test_the_slowest_quota_sets_the_pace_until_its_window_ends() -> None:
 @pytest.mark.parametrize(
     ("headers", "expected"),
     [
-        ({"x-ratelimit-remaining": "99", "x-ratelimit-reset": "1600", "x-ratelimit-resource": "core"},
-         [("core", 99, 600.0)]),
+        (
+            {"x-ratelimit-remaining": "99", "x-ratelimit-reset": "1600", "x-ratelimit-resource": "core"},
+            [("core", 99, 600.0)],
+        ),
         ({"ratelimit": '"api";r=490;t=290'}, [("api", 490, 290.0)]),
         ({"ratelimit": "garbage"}, []),
         ({"x-ratelimit-remaining": "lots", "x-ratelimit-reset": "1600"}, []),

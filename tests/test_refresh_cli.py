@@ -31,8 +31,18 @@ def world(capture_server: CaptureServer, tmp_path: Path) -> LiveWorld:
 
 
 def refresh(world: LiveWorld, *extra: str) -> tuple[int, str, str]:
-    args = ["refresh", "--registry", str(world.registry), "--db", str(world.db),
-            "--snapshots", str(world.snapshots), "--attempts", "2", *extra]
+    args = [
+        "refresh",
+        "--registry",
+        str(world.registry),
+        "--db",
+        str(world.db),
+        "--snapshots",
+        str(world.snapshots),
+        "--attempts",
+        "2",
+        *extra,
+    ]
     result = runner.invoke(app, args)
     return result.exit_code, result.stdout, result.stderr
 
@@ -113,7 +123,17 @@ def _every_row(db: Path) -> list[object]:
 def test_an_unwritable_snapshots_directory_is_a_clean_error(world: LiveWorld) -> None:
     blocked = world.root / "not-a-directory"
     blocked.write_text("a file where the snapshots directory should be")
-    result = runner.invoke(app, ["refresh", "--registry", str(world.registry), "--db", str(world.db),
-                                 "--snapshots", str(blocked / "snapshots")])
+    result = runner.invoke(
+        app,
+        [
+            "refresh",
+            "--registry",
+            str(world.registry),
+            "--db",
+            str(world.db),
+            "--snapshots",
+            str(blocked / "snapshots"),
+        ],
+    )
     assert result.exit_code == 2 and "not-a-directory" in result.stderr and "Traceback" not in result.stderr
     assert [status for (status,) in world.query("SELECT status FROM runs")] == ["interrupted"]

@@ -44,9 +44,7 @@ def test_default_registry_is_the_packaged_file():
 
 def test_default_registry_repo_ids_are_valid():
     projects = load_registry()
-    repo_ids = [
-        value for project in projects for value in (project.hf, project.github) if value
-    ]
+    repo_ids = [value for project in projects for value in (project.hf, project.github) if value]
     assert repo_ids
     assert [repo_id for repo_id in repo_ids if not is_valid_repo_id(repo_id)] == []
 
@@ -64,14 +62,8 @@ def test_calibration_registry_loads():
         pytest.skip("shared calibration data not available")
     projects = load_registry(CALIBRATION_REGISTRY)
     assert len(projects) == 22
-    url_only = [
-        project
-        for project in projects
-        if project.url and not (project.hf or project.github)
-    ]
-    assert [(project.id, project.url) for project in url_only] == [
-        ("chatgpt", "https://chat.openai.com/")
-    ]
+    url_only = [project for project in projects if project.url and not (project.hf or project.github)]
+    assert [(project.id, project.url) for project in url_only] == [("chatgpt", "https://chat.openai.com/")]
 
 
 def test_parse_builds_projects_with_optional_fields():
@@ -120,13 +112,10 @@ INVALID_REGISTRIES = [
     pytest.param(
         "projects:\n- id: a\n  name: [unclosed\n  org: o\n",
         4,
-        "YAML syntax error: while parsing a flow sequence, expected ',' or ']', "
-        "but got ':' (started at line 3)",
+        "YAML syntax error: while parsing a flow sequence, expected ',' or ']', but got ':' (started at line 3)",
         id="yaml-syntax",
     ),
-    pytest.param(
-        "", None, 'file is empty; expected the key "projects"', id="empty-file"
-    ),
+    pytest.param("", None, 'file is empty; expected the key "projects"', id="empty-file"),
     pytest.param(
         "- id: a\n",
         1,
@@ -208,8 +197,7 @@ INVALID_REGISTRIES = [
         id="duplicate-id",
     ),
     pytest.param(
-        one_project_registry(id="Koala", name="n", org="o")
-        + "- id: koala\n  name: n\n  org: o\n",
+        one_project_registry(id="Koala", name="n", org="o") + "- id: koala\n  name: n\n  org: o\n",
         5,
         'project id "koala" differs only in letter case from "Koala" (line 2)',
         id="duplicate-id-ignoring-case",
@@ -217,15 +205,13 @@ INVALID_REGISTRIES = [
     pytest.param(
         one_project_registry(id="../etc", name="n", org="o"),
         2,
-        'id "../etc" may only contain letters, digits and "._-" '
-        'and must not start with "." or "-"',
+        'id "../etc" may only contain letters, digits and "._-" and must not start with "." or "-"',
         id="unsafe-id",
     ),
     pytest.param(
         one_project_registry(id="a", name="n", org="o", hf="../x"),
         5,
-        '"hf" must be a repo id "owner/name" (letters, digits and "._-", '
-        'not starting with "." or "-"), got "../x"',
+        '"hf" must be a repo id "owner/name" (letters, digits and "._-", not starting with "." or "-"), got "../x"',
         id="hf-path-traversal",
     ),
     pytest.param(
@@ -260,10 +246,7 @@ def test_missing_file_is_reported(tmp_path):
     path = tmp_path / "absent.yaml"
     with pytest.raises(RegistryError) as caught:
         load_registry(path)
-    assert (
-        str(caught.value)
-        == f"{path}: cannot read registry file: No such file or directory"
-    )
+    assert str(caught.value) == f"{path}: cannot read registry file: No such file or directory"
 
 
 def test_directory_is_reported_as_unreadable(tmp_path):
@@ -272,9 +255,7 @@ def test_directory_is_reported_as_unreadable(tmp_path):
     assert str(caught.value) == f"{tmp_path}: cannot read registry file: Is a directory"
 
 
-@pytest.mark.skipif(
-    os.geteuid() == 0, reason="root can read files without read permission"
-)
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read files without read permission")
 def test_unreadable_file_is_reported(tmp_path):
     path = tmp_path / "registry.yaml"
     path.write_text(VALID, encoding="utf-8")
@@ -299,10 +280,7 @@ def test_utf8_byte_order_mark_is_accepted(tmp_path):
 
 
 def test_first_problem_is_reported():
-    text = (
-        one_project_registry(id="a", name="n", org="o", hf="bad")
-        + "- id: a\n  name: n\n  org: o\n"
-    )
+    text = one_project_registry(id="a", name="n", org="o", hf="bad") + "- id: a\n  name: n\n  org: o\n"
     with pytest.raises(RegistryError) as caught:
         parse_registry(text, "two-problems.yaml")
     assert str(caught.value) == (

@@ -97,8 +97,20 @@ def test_a_refresh_where_everything_fails_is_rejected_and_the_leaderboard_stays(
     outage = {variable: dead_endpoint() for variable in world.server.environment()}
     result = runner.invoke(
         app,
-        ["refresh", "--registry", str(world.registry), "--db", str(world.db), "--snapshots", str(world.snapshots),
-         "--attempts", "1", "--timeout", "1", "--json"],
+        [
+            "refresh",
+            "--registry",
+            str(world.registry),
+            "--db",
+            str(world.db),
+            "--snapshots",
+            str(world.snapshots),
+            "--attempts",
+            "1",
+            "--timeout",
+            "1",
+            "--json",
+        ],
         env=outage,
     )
     assert result.exit_code == 1

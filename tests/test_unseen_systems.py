@@ -38,7 +38,7 @@ def open_system_captures() -> list[str]:
         "## Evaluation\n| Benchmark | Score |\n|---|---|\n| MMLU | 61.2 |\n| GSM8K | 70.1 |\n\n"
         "## Install\n```\npip install acme-train\n```\n"
     )
-    base_card = "---\nlicense: apache-2.0\ndatasets:\n- acme/acme-pretrain-corpus\n---\n# Acme 7B\n\nPre-trained from scratch.\n"
+    base_card = "---\nlicense: apache-2.0\ndatasets:\n- acme/acme-pretrain-corpus\n---\n# Acme 7B\n\nPre-trained.\n"
     data_card = (
         "---\nlicense: odc-by\n---\n# Acme pretraining corpus\n\n"
         "## Dataset Description\nWeb text, code and papers, 4T tokens.\n\n"
@@ -48,54 +48,128 @@ def open_system_captures() -> list[str]:
         "## Citation Information\n```bibtex\n@article{acme2025, title={Acme}}\n```\n"
     )
     readme = (
-        "# acme-train\n\nTraining and fine-tuning code for the Acme models.\n\n## Installation\n\npip install acme-train\n\n"
+        "# acme-train\n\nTraining and fine-tuning code for the Acme models.\n\n"
+        "## Installation\n\npip install acme-train\n\n"
         "## Usage\n\nRun `python scripts/pretrain.py` to pre-train and `python scripts/finetune.py` to fine-tune.\n\n"
         "## API\n\nServe the model with `acme serve` and query the REST API.\n"
     )
-    tree = {"sha": "t", "truncated": False, "tree": [
-        {"path": "scripts", "type": "tree"}, {"path": "scripts/pretrain.py", "type": "blob"},
-        {"path": "scripts/finetune.py", "type": "blob"}, {"path": "scripts/dpo.py", "type": "blob"},
-        {"path": "acme_train", "type": "tree"}, {"path": "acme_train/__init__.py", "type": "blob"},
-        {"path": "acme_train/model.py", "type": "blob"}, {"path": "pyproject.toml", "type": "blob"},
-        {"path": "docs", "type": "tree"},
-        *({"path": f"docs/page{i}.md", "type": "blob"} for i in range(12)),
-    ]}
+    tree = {
+        "sha": "t",
+        "truncated": False,
+        "tree": [
+            {"path": "scripts", "type": "tree"},
+            {"path": "scripts/pretrain.py", "type": "blob"},
+            {"path": "scripts/finetune.py", "type": "blob"},
+            {"path": "scripts/dpo.py", "type": "blob"},
+            {"path": "acme_train", "type": "tree"},
+            {"path": "acme_train/__init__.py", "type": "blob"},
+            {"path": "acme_train/model.py", "type": "blob"},
+            {"path": "pyproject.toml", "type": "blob"},
+            {"path": "docs", "type": "tree"},
+            *({"path": f"docs/page{i}.md", "type": "blob"} for i in range(12)),
+        ],
+    }
+
     def model(repo: str, tags: list[str], card_data: dict) -> dict:
-        return {"id": repo, "tags": tags, "pipeline_tag": "text-generation", "library_name": "transformers",
-                "cardData": card_data, "gated": False,
-                "siblings": [{"rfilename": "config.json"}, {"rfilename": "model.safetensors"}]}
+        return {
+            "id": repo,
+            "tags": tags,
+            "pipeline_tag": "text-generation",
+            "library_name": "transformers",
+            "cardData": card_data,
+            "gated": False,
+            "siblings": [{"rfilename": "config.json"}, {"rfilename": "model.safetensors"}],
+        }
+
     return [
-        line(f"{HUB}/api/models/{released}", json=model(released, ["license:apache-2.0", "conversational",
-             f"base_model:finetune:{base}", "dataset:acme/acme-instruct-mix", "arxiv:2501.00001"],
-             {"license": "apache-2.0", "base_model": base, "datasets": ["acme/acme-instruct-mix"]})),
+        line(
+            f"{HUB}/api/models/{released}",
+            json=model(
+                released,
+                [
+                    "license:apache-2.0",
+                    "conversational",
+                    f"base_model:finetune:{base}",
+                    "dataset:acme/acme-instruct-mix",
+                    "arxiv:2501.00001",
+                ],
+                {"license": "apache-2.0", "base_model": base, "datasets": ["acme/acme-instruct-mix"]},
+            ),
+        ),
         line(f"{HUB}/{released}/resolve/main/README.md", body=card),
-        line(f"{HUB}/api/models/{base}", json=model(base, ["license:apache-2.0", "dataset:acme/acme-pretrain-corpus"],
-             {"license": "apache-2.0", "datasets": ["acme/acme-pretrain-corpus"]})),
+        line(
+            f"{HUB}/api/models/{base}",
+            json=model(
+                base,
+                ["license:apache-2.0", "dataset:acme/acme-pretrain-corpus"],
+                {"license": "apache-2.0", "datasets": ["acme/acme-pretrain-corpus"]},
+            ),
+        ),
         line(f"{HUB}/{base}/resolve/main/README.md", body=base_card),
-        line(f"{HUB}/api/datasets/acme/acme-pretrain-corpus", json={"id": "acme/acme-pretrain-corpus", "gated": False,
-             "tags": ["license:odc-by"], "cardData": {"license": "odc-by"}}),
+        line(
+            f"{HUB}/api/datasets/acme/acme-pretrain-corpus",
+            json={
+                "id": "acme/acme-pretrain-corpus",
+                "gated": False,
+                "tags": ["license:odc-by"],
+                "cardData": {"license": "odc-by"},
+            },
+        ),
         line(f"{HUB}/datasets/acme/acme-pretrain-corpus/resolve/main/README.md", body=data_card),
-        line(f"{HUB}/api/datasets/acme/acme-instruct-mix", json={"id": "acme/acme-instruct-mix", "gated": False,
-             "tags": ["license:odc-by"], "cardData": {"license": "odc-by"}}),
-        line(f"{GITHUB}/repos/acme/acme-train", json={"full_name": "acme/acme-train", "default_branch": "main",
-             "license": {"key": "apache-2.0", "spdx_id": "Apache-2.0"}}),
-        line(f"{GITHUB}/repos/acme/acme-train/readme", json={"encoding": "base64",
-             "content": base64.b64encode(readme.encode()).decode()}),
+        line(
+            f"{HUB}/api/datasets/acme/acme-instruct-mix",
+            json={
+                "id": "acme/acme-instruct-mix",
+                "gated": False,
+                "tags": ["license:odc-by"],
+                "cardData": {"license": "odc-by"},
+            },
+        ),
+        line(
+            f"{GITHUB}/repos/acme/acme-train",
+            json={
+                "full_name": "acme/acme-train",
+                "default_branch": "main",
+                "license": {"key": "apache-2.0", "spdx_id": "Apache-2.0"},
+            },
+        ),
+        line(
+            f"{GITHUB}/repos/acme/acme-train/readme",
+            json={"encoding": "base64", "content": base64.b64encode(readme.encode()).decode()},
+        ),
         line(f"{GITHUB}/repos/acme/acme-train/git/trees/main?recursive=1", json=tree),
-        line("https://export.arxiv.org/api/query?id_list=2501.00001", body=ATOM.format(
-            id="2501.00001", title="Acme: Open Language Models",
-            summary="We pre-train Acme on a corpus of 4T tokens, describe the transformer architecture, "
-                    "and instruction-tune it with supervised fine-tuning and RLHF via DPO.",
-            extra="<arxiv:journal_ref>Proceedings of ACL 2025</arxiv:journal_ref>")),
-        line("https://pypi.org/pypi/acme-train/json", json={"info": {"name": "acme-train", "version": "1.2.0",
-             "project_urls": {"Source": "https://github.com/acme/acme-train"}}}),
+        line(
+            "https://export.arxiv.org/api/query?id_list=2501.00001",
+            body=ATOM.format(
+                id="2501.00001",
+                title="Acme: Open Language Models",
+                summary="We pre-train Acme on a corpus of 4T tokens, describe the transformer architecture, "
+                "and instruction-tune it with supervised fine-tuning and RLHF via DPO.",
+                extra="<arxiv:journal_ref>Proceedings of ACL 2025</arxiv:journal_ref>",
+            ),
+        ),
+        line(
+            "https://pypi.org/pypi/acme-train/json",
+            json={
+                "info": {
+                    "name": "acme-train",
+                    "version": "1.2.0",
+                    "project_urls": {"Source": "https://github.com/acme/acme-train"},
+                }
+            },
+        ),
     ]
 
 
 def closed_system_captures() -> list[str]:
     released = "bigco/Bigco-70B-Chat"
-    info = {"id": released, "gated": "manual", "tags": ["text-generation", "license:other"],
-            "pipeline_tag": "text-generation", "cardData": {"license": "other", "license_name": "bigco-community"}}
+    info = {
+        "id": released,
+        "gated": "manual",
+        "tags": ["text-generation", "license:other"],
+        "pipeline_tag": "text-generation",
+        "cardData": {"license": "other", "license_name": "bigco-community"},
+    }
     card = "---\nlicense: other\nlicense_name: bigco-community\n---\n# Bigco 70B Chat\n\nOur best chat model. Try it!\n"
     return [
         line(f"{HUB}/api/models/{released}", json=info),
@@ -121,8 +195,22 @@ def grades_for(tmp_path: Path) -> dict[str, dict[str, str]]:
 
 def test_fully_open_system_is_open_on_almost_everything(tmp_path: Path) -> None:
     acme = grades_for(tmp_path)["acme"]
-    criteria = ["opencode", "llmdata", "llmweights", "rldata", "rlweights", "license", "code",
-                "architecture", "preprint", "paper", "modelcard", "datasheet", "package", "api"]
+    criteria = [
+        "opencode",
+        "llmdata",
+        "llmweights",
+        "rldata",
+        "rlweights",
+        "license",
+        "code",
+        "architecture",
+        "preprint",
+        "paper",
+        "modelcard",
+        "datasheet",
+        "package",
+        "api",
+    ]
     assert {c: acme[c] for c in criteria} == {c: "open" for c in criteria}
     assert acme["openness"] == 14
 

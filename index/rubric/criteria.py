@@ -21,8 +21,17 @@ FULL_CARD = (("architecture",), ("training_data", "training_procedure", "hyperpa
 # model was made or behaves; a description and usage snippet alone is a landing page.
 CARD_MIN_WORDS = 60
 SUBSTANTIVE_CARD_SECTIONS = frozenset(
-    {"architecture", "training_data", "training_procedure", "hyperparameters", "finetuning", "evaluation",
-     "limitations", "intended_use", "environmental_impact"}
+    {
+        "architecture",
+        "training_data",
+        "training_procedure",
+        "hyperparameters",
+        "finetuning",
+        "evaluation",
+        "limitations",
+        "intended_use",
+        "environmental_impact",
+    }
 )
 # Dataset cards: experts call short cards "no datasheet"; collection and curation need room.
 DATASHEET_PARTIAL_WORDS = 300
@@ -38,12 +47,22 @@ def opencode(ev: ProjectEvidence) -> Grade:
     training = [r for r in repos if r.code.training_files or r.code.finetuning_files]
     if training:
         example = next(f for r in training for f in (*r.code.finetuning_files, *r.code.training_files))
-        return h.grade("opencode", "open", f"training / fine-tuning code is public (e.g. {example})",
-                       [r.page_url for r in training], "opencode.training_code_public")
+        return h.grade(
+            "opencode",
+            "open",
+            f"training / fine-tuning code is public (e.g. {example})",
+            [r.page_url for r in training],
+            "opencode.training_code_public",
+        )
     with_code = [r for r in repos if r.code.source_file_count]
     if with_code:
-        return h.grade("opencode", "partial", "the system's repos hold code, but none for training or fine-tuning",
-                       [r.page_url for r in with_code], "opencode.inference_or_examples_only")
+        return h.grade(
+            "opencode",
+            "partial",
+            "the system's repos hold code, but none for training or fine-tuning",
+            [r.page_url for r in with_code],
+            "opencode.inference_or_examples_only",
+        )
     return h.nothing("opencode", "no repository of the system's own with source code", "opencode.none")
 
 
@@ -52,17 +71,36 @@ def llmdata(ev: ProjectEvidence) -> Grade:
     fetched = [d for d in datasets if d.found]
     available = [d for d in fetched if not d.gated]
     if available and len(available) == len(datasets):
-        return h.grade("llmdata", "open", f"pre-training data on the Hub: {', '.join(d.repo_id for d in available)}",
-                       [d.page_url for d in available], "llmdata.datasets_downloadable")
+        return h.grade(
+            "llmdata",
+            "open",
+            f"pre-training data on the Hub: {', '.join(d.repo_id for d in available)}",
+            [d.page_url for d in available],
+            "llmdata.datasets_downloadable",
+        )
     if datasets:
         gated = [d.repo_id for d in fetched if d.gated]
-        why = f"gated: {', '.join(gated)}" if gated else f"{len(datasets) - len(fetched)} of {len(datasets)} not reachable"
-        return h.grade("llmdata", "partial", f"pre-training data named, not all available ({why})",
-                       [d.page_url for d in datasets], "llmdata.datasets_partly_available")
+        why = (
+            f"gated: {', '.join(gated)}"
+            if gated
+            else f"{len(datasets) - len(fetched)} of {len(datasets)} not reachable"
+        )
+        return h.grade(
+            "llmdata",
+            "partial",
+            f"pre-training data named, not all available ({why})",
+            [d.page_url for d in datasets],
+            "llmdata.datasets_partly_available",
+        )
     described = [(c, u) for c, u in h.cards(h.base_models(ev)) if "training_data" in c.sections]
     if described:
-        return h.grade("llmdata", "partial", "pre-training data described in the model card, not downloadable",
-                       [u for _, u in described], "llmdata.described_only")
+        return h.grade(
+            "llmdata",
+            "partial",
+            "pre-training data described in the model card, not downloadable",
+            [u for _, u in described],
+            "llmdata.described_only",
+        )
     return h.nothing("llmdata", "no pre-training dataset named or described", "llmdata.none")
 
 
@@ -72,15 +110,30 @@ def rldata(ev: ProjectEvidence) -> Grade:
     available = [d for d in datasets if d.found and not d.gated]
     if (available and len(available) == len(datasets)) or (repos and not datasets):
         names = [d.repo_id for d in available] + [r.full_name for r in repos]
-        return h.grade("rldata", "open", f"instruction / preference data published: {', '.join(names)}",
-                       [d.page_url for d in available] + [r.page_url for r in repos], "rldata.data_published")
+        return h.grade(
+            "rldata",
+            "open",
+            f"instruction / preference data published: {', '.join(names)}",
+            [d.page_url for d in available] + [r.page_url for r in repos],
+            "rldata.data_published",
+        )
     if datasets or repos:
-        return h.grade("rldata", "partial", "instruction data named, but not all of it available",
-                       [d.page_url for d in datasets] + [r.page_url for r in repos], "rldata.partly_available")
+        return h.grade(
+            "rldata",
+            "partial",
+            "instruction data named, but not all of it available",
+            [d.page_url for d in datasets] + [r.page_url for r in repos],
+            "rldata.partly_available",
+        )
     described = [(c, u) for c, u in h.cards(h.released_models(ev)) if "finetuning" in c.sections]
     if described:
-        return h.grade("rldata", "partial", "tuning data described in the model card, not published",
-                       [u for _, u in described], "rldata.described_only")
+        return h.grade(
+            "rldata",
+            "partial",
+            "tuning data described in the model card, not published",
+            [u for _, u in described],
+            "rldata.described_only",
+        )
     return h.nothing("rldata", "no instruction / preference dataset named", "rldata.none")
 
 
@@ -103,26 +156,51 @@ def _weights(criterion: str, models: tuple[ModelEvidence, ...], what: str) -> Gr
     found = [m for m in models if m.found]
     free = [m for m in found if m.has_weights and _restriction(m) is None]
     if free:
-        return h.grade(criterion, "open", f"{what} weights downloadable from the Hub", [m.page_url for m in free],
-                       f"{criterion}.downloadable")
+        return h.grade(
+            criterion,
+            "open",
+            f"{what} weights downloadable from the Hub",
+            [m.page_url for m in free],
+            f"{criterion}.downloadable",
+        )
     restricted = [m for m in found if _restriction(m)]
     if restricted:
-        return h.grade(criterion, "partial", f"{what} weights restricted: {_restriction(restricted[0])}",
-                       [m.page_url for m in restricted], f"{criterion}.restricted")
+        return h.grade(
+            criterion,
+            "partial",
+            f"{what} weights restricted: {_restriction(restricted[0])}",
+            [m.page_url for m in restricted],
+            f"{criterion}.restricted",
+        )
     if found:
-        return h.grade(criterion, "partial", f"{what} model on the Hub, but no weight files in it",
-                       [m.page_url for m in found], f"{criterion}.no_weight_files")
+        return h.grade(
+            criterion,
+            "partial",
+            f"{what} model on the Hub, but no weight files in it",
+            [m.page_url for m in found],
+            f"{criterion}.no_weight_files",
+        )
     if models:
-        return h.grade(criterion, "partial", f"{what} named ({models[0].repo_id}) but its repository could not be read",
-                       [m.page_url for m in models], f"{criterion}.named_unreadable")
+        return h.grade(
+            criterion,
+            "partial",
+            f"{what} named ({models[0].repo_id}) but its repository could not be read",
+            [m.page_url for m in models],
+            f"{criterion}.named_unreadable",
+        )
     return h.nothing(criterion, f"no {what} repository found", f"{criterion}.none")
 
 
 def llmweights(ev: ProjectEvidence) -> Grade:
     if not ev.bases and any(m.is_tuned and m.has_weights for m in h.released_models(ev)):
         tuned = [m for m in h.released_models(ev) if m.is_tuned]
-        return h.grade("llmweights", "partial", "base model not identified; only the tuned weights are shared",
-                       [m.page_url for m in tuned], "llmweights.base_not_identified")
+        return h.grade(
+            "llmweights",
+            "partial",
+            "base model not identified; only the tuned weights are shared",
+            [m.page_url for m in tuned],
+            "llmweights.base_not_identified",
+        )
     return _weights("llmweights", h.base_models(ev), "base model")
 
 
@@ -137,8 +215,13 @@ def license(ev: ProjectEvidence) -> Grade:  # noqa: A001 - the criterion's id
     inherited = [(lic, m.page_url) for m in ev.bases for lic in m.licenses]
     if released and not model and inherited:
         names = ", ".join(sorted({lic.spdx or lic.raw for lic, _ in inherited}))
-        return h.grade("license", "partial", f"the released model states no license; its base is under {names}",
-                       [m.page_url for m in released] + [u for _, u in inherited], "license.only_base_licensed")
+        return h.grade(
+            "license",
+            "partial",
+            f"the released model states no license; its base is under {names}",
+            [m.page_url for m in released] + [u for _, u in inherited],
+            "license.only_base_licensed",
+        )
     found = code + model
     if not found:
         return h.nothing("license", "no license on the model or its code", "license.none")
@@ -148,24 +231,32 @@ def license(ev: ProjectEvidence) -> Grade:  # noqa: A001 - the criterion's id
     if len(open_ones) == len(found):
         return h.grade("license", "open", f"all components under open licenses ({names})", urls, "license.all_open")
     if open_ones:
-        return h.grade("license", "partial", f"only some components under open licenses ({names})", urls,
-                       "license.some_open")
+        return h.grade(
+            "license", "partial", f"only some components under open licenses ({names})", urls, "license.some_open"
+        )
     return h.grade("license", "closed", f"no OSI-approved license ({names})", urls, "license.none_open")
 
 
 def code(ev: ProjectEvidence) -> Grade:
     repos = [r for r in h.own_repos(ev) if r.readme_url]
     thorough = [
-        r for r in repos
+        r
+        for r in repos
         if {"install", "usage"} <= r.readme.sections and len(r.code.docs_files) >= DOCS_PAGES_FOR_COMPREHENSIVE
     ]
     if thorough:
-        return h.grade("code", "open", "README covers install and usage, and further documentation pages exist",
-                       [r.readme_url for r in thorough], "code.documented")
+        return h.grade(
+            "code",
+            "open",
+            "README covers install and usage, and further documentation pages exist",
+            [r.readme_url for r in thorough],
+            "code.documented",
+        )
     partly = [r for r in repos if r.readme.sections or r.readme.word_count >= README_MIN_WORDS]
     if partly:
-        return h.grade("code", "partial", "a README documents some of the code", [r.readme_url for r in partly],
-                       "code.readme_only")
+        return h.grade(
+            "code", "partial", "a README documents some of the code", [r.readme_url for r in partly], "code.readme_only"
+        )
     return h.nothing("code", "no documentation of the system's code", "code.none")
 
 
@@ -175,17 +266,23 @@ def architecture(ev: ProjectEvidence) -> Grade:
     readmes = [r for r in h.own_repos(ev) if r.readme_url and r.readme.sections & {"model", "training"}]
     training_code = [r for r in h.own_repos(ev) if r.code.training_files or r.code.finetuning_files]
     if papers and (cards or training_code):
-        return h.grade("architecture", "open", "described in the system's own paper, with card or training code",
-                       [p.url for p in papers] + [u for _, u in cards] + [r.page_url for r in training_code],
-                       "architecture.paper_and_details")
+        return h.grade(
+            "architecture",
+            "open",
+            "described in the system's own paper, with card or training code",
+            [p.url for p in papers] + [u for _, u in cards] + [r.page_url for r in training_code],
+            "architecture.paper_and_details",
+        )
     sources = [p.url for p in papers] + [u for _, u in cards] + [r.readme_url for r in readmes]
     if sources:
-        return h.grade("architecture", "partial", "architecture partly documented", sources,
-                       "architecture.partly_documented")
+        return h.grade(
+            "architecture", "partial", "architecture partly documented", sources, "architecture.partly_documented"
+        )
     described = [u for c, u in h.cards(h.models_for_docs(ev)) if c.word_count >= CARD_MIN_WORDS]
     if described:
-        return h.grade("architecture", "partial", "the model card sketches the model", described,
-                       "architecture.sketched_in_card")
+        return h.grade(
+            "architecture", "partial", "the model card sketches the model", described, "architecture.sketched_in_card"
+        )
     return h.nothing("architecture", "no architecture description", "architecture.none")
 
 
@@ -210,8 +307,9 @@ def preprint(ev: ProjectEvidence) -> Grade:
     coverage = _covers_every_stage(papers, ev)
     if coverage:
         return h.grade("preprint", "open", f"the system's preprints {coverage}", urls, "preprint.covers_all_stages")
-    return h.grade("preprint", "partial", f"preprint covers part of the system: {papers[0].title}", urls,
-                   "preprint.covers_some")
+    return h.grade(
+        "preprint", "partial", f"preprint covers part of the system: {papers[0].title}", urls, "preprint.covers_some"
+    )
 
 
 def paper(ev: ProjectEvidence) -> Grade:
@@ -220,14 +318,29 @@ def paper(ev: ProjectEvidence) -> Grade:
         venue = reviewed[0].journal_ref or reviewed[0].doi or reviewed[0].comment
         coverage = _covers_every_stage(reviewed, ev)
         if coverage:
-            return h.grade("paper", "open", f"peer-reviewed papers {coverage} ({venue})",
-                           [p.url for p in reviewed], "paper.covers_all_stages")
-        return h.grade("paper", "partial", f"peer-reviewed paper on part of the system ({venue})",
-                       [p.url for p in reviewed], "paper.covers_some")
+            return h.grade(
+                "paper",
+                "open",
+                f"peer-reviewed papers {coverage} ({venue})",
+                [p.url for p in reviewed],
+                "paper.covers_all_stages",
+            )
+        return h.grade(
+            "paper",
+            "partial",
+            f"peer-reviewed paper on part of the system ({venue})",
+            [p.url for p in reviewed],
+            "paper.covers_some",
+        )
     venues = [link.url for link in ev.own_links if link.kind == "proceedings"]
     if venues:
-        return h.grade("paper", "partial", "the system's documentation links a peer-reviewed venue", venues,
-                       "paper.proceedings_link")
+        return h.grade(
+            "paper",
+            "partial",
+            "the system's documentation links a peer-reviewed venue",
+            venues,
+            "paper.proceedings_link",
+        )
     return h.nothing("paper", "no peer-reviewed paper (journal_ref, DOI or proceedings link)", "paper.none")
 
 
@@ -238,53 +351,93 @@ def modelcard(ev: ProjectEvidence) -> Grade:
     card, url = max(cards, key=lambda c: (len(c[0].sections & SUBSTANTIVE_CARD_SECTIONS), c[0].word_count))
     covered = [group for group in FULL_CARD if card.sections & set(group)]
     if len(covered) == len(FULL_CARD):
-        return h.grade("modelcard", "open", "card documents architecture, training and evaluation", [url],
-                       "modelcard.comprehensive")
+        return h.grade(
+            "modelcard",
+            "open",
+            "card documents architecture, training and evaluation",
+            [url],
+            "modelcard.comprehensive",
+        )
     substantive = sorted(card.sections & SUBSTANTIVE_CARD_SECTIONS)
     if substantive and card.word_count >= CARD_MIN_WORDS:
-        return h.grade("modelcard", "partial", f"card documents only {', '.join(substantive)}", [url],
-                       "modelcard.partial")
-    return h.grade("modelcard", "closed", "card introduces the model but documents none of its making", [url],
-                   "modelcard.advertisement_only")
+        return h.grade(
+            "modelcard", "partial", f"card documents only {', '.join(substantive)}", [url], "modelcard.partial"
+        )
+    return h.grade(
+        "modelcard",
+        "closed",
+        "card introduces the model but documents none of its making",
+        [url],
+        "modelcard.advertisement_only",
+    )
 
 
 def datasheet(ev: ProjectEvidence) -> Grade:
-    documented = [d for d in h.training_datasets(ev) if d.card is not None and d.card.word_count >= DATASHEET_PARTIAL_WORDS]
+    documented = [
+        d for d in h.training_datasets(ev) if d.card is not None and d.card.word_count >= DATASHEET_PARTIAL_WORDS
+    ]
     thorough = [
-        d for d in documented
+        d
+        for d in documented
         if d.card.word_count >= DATASHEET_OPEN_WORDS and len(d.card.sections) >= DATASHEET_OPEN_SECTIONS
     ]
     if thorough:
-        return h.grade("datasheet", "open", "dataset card documents collection and curation in depth",
-                       [d.card_url for d in thorough], "datasheet.comprehensive")
+        return h.grade(
+            "datasheet",
+            "open",
+            "dataset card documents collection and curation in depth",
+            [d.card_url for d in thorough],
+            "datasheet.comprehensive",
+        )
     if documented:
-        return h.grade("datasheet", "partial", "dataset card with some documentation of the data",
-                       [d.card_url for d in documented], "datasheet.partial")
+        return h.grade(
+            "datasheet",
+            "partial",
+            "dataset card with some documentation of the data",
+            [d.card_url for d in documented],
+            "datasheet.partial",
+        )
     return h.nothing("datasheet", "no substantial dataset card for the training data", "datasheet.none")
 
 
 def package(ev: ProjectEvidence) -> Grade:
     own = h.own_packages(ev)
     if own:
-        return h.grade("package", "open", f"versioned package {own[0].name} {own[0].version} on PyPI",
-                       [p.page_url for p in own], "package.versioned_release")
+        return h.grade(
+            "package",
+            "open",
+            f"versioned package {own[0].name} {own[0].version} on PyPI",
+            [p.page_url for p in own],
+            "package.versioned_release",
+        )
     installable = [r for r in h.own_repos(ev) if r.code.package_build_files]
     if installable:
-        return h.grade("package", "partial", "installable from source, but no versioned release found",
-                       [r.page_url for r in installable], "package.source_only")
+        return h.grade(
+            "package",
+            "partial",
+            "installable from source, but no versioned release found",
+            [r.page_url for r in installable],
+            "package.source_only",
+        )
     return h.nothing("package", "no package of the system's own", "package.none")
 
 
 def api(ev: ProjectEvidence) -> Grade:
     documented = [r for r in h.own_repos(ev) if r.readme_url and "api" in r.readme.sections]
     if documented:
-        return h.grade("api", "open", "the system's README documents an API", [r.readme_url for r in documented],
-                       "api.documented")
+        return h.grade(
+            "api", "open", "the system's README documents an API", [r.readme_url for r in documented], "api.documented"
+        )
     # Hosting weights is not an API; access behind an agreement is the restricted kind.
     restricted = [m for m in h.released_models(ev) if m.found and m.gated]
     if restricted:
-        return h.grade("api", "partial", "access to the model only after accepting conditions",
-                       [m.page_url for m in restricted], "api.restricted_access")
+        return h.grade(
+            "api",
+            "partial",
+            "access to the model only after accepting conditions",
+            [m.page_url for m in restricted],
+            "api.restricted_access",
+        )
     return h.nothing("api", "no API documented by the system's makers", "api.none")
 
 
