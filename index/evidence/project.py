@@ -65,17 +65,14 @@ class ModelEvidence:
 
     @property
     def has_weights(self) -> bool:
-        """Weights are in the repo: listed files, or (without a listing) the format tags
-        and library the Hub derives from the files."""
+        """Weights are in the repo: listed weight files, or the format tags the Hub derives
+        from the files it holds (a listing may be partial), or, without any listing, the
+        library and task the Hub shows for a model."""
         if not self.found or self.disabled:
             return False
-        if self.files_listed:
-            return bool(self.weight_files)
-        return (
-            bool(WEIGHT_FORMAT_TAGS & set(self.tags))
-            or self.library_name in WEIGHT_LIBRARIES
-            or bool(self.pipeline_tag)
-        )
+        if self.weight_files or WEIGHT_FORMAT_TAGS & set(self.tags):
+            return True
+        return not self.files_listed and (self.library_name in WEIGHT_LIBRARIES or bool(self.pipeline_tag))
 
     @property
     def is_tuned(self) -> bool:

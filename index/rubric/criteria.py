@@ -45,14 +45,26 @@ README_MIN_WORDS = 100
 def opencode(ev: ProjectEvidence) -> Grade:
     repos = h.own_repos(ev)
     training = [r for r in repos if r.code.training_files or r.code.finetuning_files]
-    if training:
+    stages = h.own_stages(ev)
+    covered = _stages_in_code(training, stages)
+    urls = [r.page_url for r in training]
+    if training and covered >= stages:
         example = next(f for r in training for f in (*r.code.finetuning_files, *r.code.training_files))
         return h.grade(
             "opencode",
             "open",
-            f"training / fine-tuning code is public (e.g. {example})",
-            [r.page_url for r in training],
+            f"training code for every stage of the system is public (e.g. {example})",
+            urls,
             "opencode.training_code_public",
+        )
+    if training:
+        missing = ", ".join(sorted(stages - covered))
+        return h.grade(
+            "opencode",
+            "partial",
+            f"training code public for one stage only; none for {missing}",
+            urls,
+            "opencode.one_stage_only",
         )
     with_code = [r for r in repos if r.code.source_file_count]
     if with_code:
@@ -64,6 +76,22 @@ def opencode(ev: ProjectEvidence) -> Grade:
             "opencode.inference_or_examples_only",
         )
     return h.nothing("opencode", "no repository of the system's own with source code", "opencode.none")
+
+
+def _stages_in_code(repos: list, stages: frozenset[str]) -> frozenset[str]:
+    """Stages the training code covers. Paths cannot tell pre-training from fine-tuning
+    scripts reliably (a fine-tune's `train.py`), so for a system with one stage of its
+    own, any training code covers it."""
+    if not repos:
+        return frozenset()
+    if len(stages) <= 1:
+        return stages
+    found = set()
+    if any(r.code.training_files for r in repos):
+        found.add("pretraining")
+    if any(r.code.finetuning_files for r in repos):
+        found.add("tuning")
+    return frozenset(found)
 
 
 def llmdata(ev: ProjectEvidence) -> Grade:

@@ -70,6 +70,22 @@ def tunes_someone_elses_base(ev: ProjectEvidence) -> bool:
     return not any(same_owner(b.repo_id.split("/")[0], m.repo_id.split("/")[0]) for b in ev.bases for m in released)
 
 
+def own_stages(ev: ProjectEvidence) -> frozenset[str]:
+    """The training stages the system's makers carried out: pre-training when they
+    released an untuned model or a base of their own, tuning when the release is tuned.
+    Empty when the evidence holds no model (a training framework on GitHub)."""
+    released = released_models(ev)
+    makers = {m.repo_id.split("/")[0] for m in released} | {r.owner for r in ev.repos}
+    stages = set()
+    if any(not m.is_tuned for m in released) or any(
+        same_owner(b.repo_id.split("/")[0], maker) for b in ev.bases for maker in makers
+    ):
+        stages.add("pretraining")
+    if any(m.is_tuned for m in released):
+        stages.add("tuning")
+    return frozenset(stages)
+
+
 def released_models(ev: ProjectEvidence) -> tuple[ModelEvidence, ...]:
     """The released model, else the text-generation models a GitHub entry links to."""
     if ev.released is not None:
