@@ -12,10 +12,10 @@ from cli import app
 
 # Measured with `openness calibrate` on the replayed calibration captures.
 PINNED = {
-    "exact agreement": 0.64,
-    "within one step": 0.91,
-    "quadratic-weighted kappa": 0.53,
-    "Spearman of totals": 0.56,
+    "exact agreement": 0.659,
+    "within one step": 0.912,
+    "quadratic-weighted kappa": 0.538,
+    "Spearman of totals": 0.589,
 }
 
 
@@ -64,4 +64,4 @@ def test_all_308_cells_are_compared(calibration_report: str) -> None:
 def test_no_criterion_collapses(calibration_report: str) -> None:
     shares = [int(s) for s in re.findall(r"^  \w+ +(\d+)%$", calibration_report, re.M)]
     assert len(shares) == 14
-    assert min(shares) >= 45
+    assert min(shares) >= 45  # api, whose expert grades rest on knowledge outside the captures

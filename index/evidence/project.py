@@ -62,6 +62,7 @@ class ModelEvidence:
     files_listed: bool = False  # the Hub returned a file listing (captures may lack it)
     inference_disabled: bool = False  # the card's `inference: false`
     card_says_tuned: bool = False  # the card says the model was tuned from another
+    has_config: bool = False  # a config.json: the architecture in machine-readable form
 
     @property
     def has_weights(self) -> bool:
@@ -211,6 +212,7 @@ def model_evidence(info: Fetched, card: Fetched | None) -> ModelEvidence:
         files_listed=bool(files),
         inference_disabled=metadata.get("inference") is False,
         card_says_tuned=parsed_card is not None and bool(TUNED_FROM_WORDS.search(parsed_card.body)),
+        has_config="config.json" in files,
     )
 
 

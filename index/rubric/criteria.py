@@ -311,6 +311,15 @@ def architecture(ev: ProjectEvidence) -> Grade:
         return h.grade(
             "architecture", "partial", "the model card sketches the model", described, "architecture.sketched_in_card"
         )
+    configured = [m.page_url for m in h.models_for_docs(ev) if m.has_config]
+    if configured:
+        return h.grade(
+            "architecture",
+            "partial",
+            "only the published config.json specifies the architecture",
+            configured,
+            "architecture.config_only",
+        )
     return h.nothing("architecture", "no architecture description", "architecture.none")
 
 
