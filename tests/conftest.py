@@ -28,3 +28,23 @@ def capture_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[CaptureServer]:
         for variable, url in server.environment().items():
             monkeypatch.setenv(variable, url)
         yield server
+
+
+def replay_calibration_into(db: Path) -> Path:
+    """Run `openness refresh` over the calibration captures into `db`, as a user would."""
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    if not (CALIBRATION / "captures").is_dir():
+        pytest.skip("../shared/data/calibration is not here")
+    arguments = ["refresh", "--registry", str(CALIBRATION / "registry.yaml"), "--replay", str(CALIBRATION / "captures")]
+    result = CliRunner().invoke(app, [*arguments, "--db", str(db)])
+    assert result.exit_code == 0, result.stderr
+    return db
+
+
+@pytest.fixture(scope="session")
+def calibrated_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One replayed calibration run shared by the tests that only read it."""
+    return replay_calibration_into(tmp_path_factory.mktemp("calibrated") / "index.duckdb")

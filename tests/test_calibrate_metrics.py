@@ -228,25 +228,9 @@ def test_an_unreadable_labels_file_is_a_labels_error(tmp_path: Path) -> None:
 # --- `openness calibrate` ---------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def calibration_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not (CALIBRATION / "captures").is_dir():
-        pytest.skip("../shared/data/calibration is not here")
-    db = tmp_path_factory.mktemp("calibrate") / "index.duckdb"
-    result = runner.invoke(
-        app,
-        [
-            "refresh",
-            "--registry",
-            str(CALIBRATION / "registry.yaml"),
-            "--replay",
-            str(CALIBRATION / "captures"),
-            "--db",
-            str(db),
-        ],
-    )
-    assert result.exit_code == 0, result.stderr
-    return db
+@pytest.fixture(scope="session")
+def calibration_db(calibrated_index: Path) -> Path:
+    return calibrated_index
 
 
 def our_grades(db: Path, project: str) -> dict[str, str]:

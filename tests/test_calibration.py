@@ -4,6 +4,7 @@ must not drop below what the rubric reaches now. Raise the pins when the rubric 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -20,27 +21,12 @@ PINNED = {
 
 
 @pytest.fixture(scope="module")
-def calibration_report(tmp_path_factory: pytest.TempPathFactory) -> str:
+def calibration_report(calibrated_index: Path) -> str:
     from tests.conftest import CALIBRATION
 
-    if not (CALIBRATION / "captures").is_dir():
-        pytest.skip("../shared/data/calibration is not here")
-    db = tmp_path_factory.mktemp("calibration") / "cal.duckdb"
-    runner = CliRunner()
-    refresh = runner.invoke(
-        app,
-        [
-            "refresh",
-            "--registry",
-            str(CALIBRATION / "registry.yaml"),
-            "--replay",
-            str(CALIBRATION / "captures"),
-            "--db",
-            str(db),
-        ],
+    result = CliRunner().invoke(
+        app, ["calibrate", "--labels", str(CALIBRATION / "labels.csv"), "--db", str(calibrated_index)]
     )
-    assert refresh.exit_code == 0, refresh.stderr
-    result = runner.invoke(app, ["calibrate", "--labels", str(CALIBRATION / "labels.csv"), "--db", str(db)])
     assert result.exit_code == 0, result.stderr
     return result.stdout
 

@@ -15,6 +15,7 @@ import index.refresh
 from cli import app
 from index.leaderboard import LEADERBOARD_COLUMNS
 from tests.capture_server import CaptureServer
+from tests.conftest import replay_calibration_into
 
 runner = CliRunner()
 
@@ -25,19 +26,8 @@ def invoke(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def calibrated_db(calibration: Path, tmp_path: Path) -> Path:
-    db = tmp_path / "cal.duckdb"
-    code, _, stderr = invoke(
-        "refresh",
-        "--registry",
-        str(calibration / "registry.yaml"),
-        "--replay",
-        str(calibration / "captures"),
-        "--db",
-        str(db),
-    )
-    assert code == 0, stderr
-    return db
+def calibrated_db(tmp_path: Path) -> Path:
+    return replay_calibration_into(tmp_path / "cal.duckdb")
 
 
 def leaderboard_rows(db: Path) -> list[dict[str, str]]:
@@ -162,22 +152,7 @@ def test_record_then_replay_gives_identical_grades(
     code, _, stderr = invoke("refresh", "--registry", registry, "--replay", str(snapshots), "--db", str(replay_db))
     assert code == 0, stderr
     assert leaderboard_rows(live_db) == leaderboard_rows(replay_db)
-    assert leaderboard_rows(live_db) == leaderboard_rows_replayed_from_shared(calibration, tmp_path)
-
-
-def leaderboard_rows_replayed_from_shared(calibration: Path, tmp_path: Path) -> list[dict[str, str]]:
-    db = tmp_path / "shared.duckdb"
-    code, _, _ = invoke(
-        "refresh",
-        "--registry",
-        str(calibration / "registry.yaml"),
-        "--replay",
-        str(calibration / "captures"),
-        "--db",
-        str(db),
-    )
-    assert code == 0
-    return leaderboard_rows(db)
+    assert leaderboard_rows(live_db) == leaderboard_rows(replay_calibration_into(tmp_path / "shared.duckdb"))
 
 
 def test_interrupted_run_leaves_the_previous_leaderboard(

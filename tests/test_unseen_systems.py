@@ -11,6 +11,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cli import app
+from index.rubric.grades import CRITERIA
 
 runner = CliRunner()
 HUB = "https://huggingface.co"
@@ -195,23 +196,7 @@ def grades_for(tmp_path: Path) -> dict[str, dict[str, str]]:
 
 def test_fully_open_system_is_open_on_almost_everything(tmp_path: Path) -> None:
     acme = grades_for(tmp_path)["acme"]
-    criteria = [
-        "opencode",
-        "llmdata",
-        "llmweights",
-        "rldata",
-        "rlweights",
-        "license",
-        "code",
-        "architecture",
-        "preprint",
-        "paper",
-        "modelcard",
-        "datasheet",
-        "package",
-        "api",
-    ]
-    assert {c: acme[c] for c in criteria} == {c: "open" for c in criteria}
+    assert {c: acme[c] for c in CRITERIA} == {c: "open" for c in CRITERIA}
     assert acme["openness"] == 14
 
 
