@@ -669,7 +669,7 @@ DATA_CASES = [
         project(released=model(), datasets=(dataset(PRETRAINING_DATA),)),
         "llmdata",
         "open",
-        "llmdata.datasets_downloadable",
+        "llmdata.data_published",
         dataset_page(PRETRAINING_DATA),
     ),
     case(
@@ -677,7 +677,7 @@ DATA_CASES = [
         project(released=model(), datasets=(dataset(PRETRAINING_DATA, gated="manual"),)),
         "llmdata",
         "partial",
-        "llmdata.datasets_partly_available",
+        "llmdata.partly_available",
         dataset_page(PRETRAINING_DATA),
     ),
     case(

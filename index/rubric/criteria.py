@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from index.evidence.cards import SECTION_KINDS
 from index.evidence.papers import Paper
-from index.evidence.project import ModelEvidence, ProjectEvidence
+from index.evidence.project import DatasetEvidence, ModelEvidence, ProjectEvidence, RepoEvidence
 from index.rubric import helpers as h
 from index.rubric.grades import CRITERIA, Grade
 
@@ -20,19 +21,7 @@ FULL_CARD = (("architecture",), ("training_data", "training_procedure", "hyperpa
 # Experts count a card as partial documentation once it documents some part of how the
 # model was made or behaves; a description and usage snippet alone is a landing page.
 CARD_MIN_WORDS = 60
-SUBSTANTIVE_CARD_SECTIONS = frozenset(
-    {
-        "architecture",
-        "training_data",
-        "training_procedure",
-        "hyperparameters",
-        "finetuning",
-        "evaluation",
-        "limitations",
-        "intended_use",
-        "environmental_impact",
-    }
-)
+SUBSTANTIVE_CARD_SECTIONS = frozenset(SECTION_KINDS) - {"description", "how_to_use", "license", "citation"}
 # Dataset cards: experts call short cards "no datasheet"; collection and curation need room.
 DATASHEET_PARTIAL_WORDS = 300
 DATASHEET_OPEN_WORDS = 1000
@@ -95,74 +84,52 @@ def _stages_in_code(repos: list, stages: frozenset[str]) -> frozenset[str]:
 
 
 def llmdata(ev: ProjectEvidence) -> Grade:
-    datasets = h.pretraining_datasets(ev)
+    described = [u for c, u in h.cards(h.base_models(ev)) if "training_data" in c.sections]
+    return _data_grade("llmdata", "pre-training data", h.pretraining_datasets(ev), (), described)
+
+
+def rldata(ev: ProjectEvidence) -> Grade:
+    described = [u for c, u in h.cards(h.released_models(ev)) if "finetuning" in c.sections]
+    return _data_grade(
+        "rldata", "instruction / preference data", h.tuning_datasets(ev), h.tuning_data_repos(ev), described
+    )
+
+
+def _data_grade(
+    criterion: str,
+    what: str,
+    datasets: tuple[DatasetEvidence, ...],
+    repos: tuple[RepoEvidence, ...],
+    described_in: list[str],
+) -> Grade:
+    """Open when every dataset named is downloadable (or data is published in a repo),
+    partial when named but not all available or only described, closed when unnamed."""
     fetched = [d for d in datasets if d.found]
     available = [d for d in fetched if not d.gated]
-    if available and len(available) == len(datasets):
-        return h.grade(
-            "llmdata",
-            "open",
-            f"pre-training data on the Hub: {', '.join(d.repo_id for d in available)}",
-            [d.page_url for d in available],
-            "llmdata.datasets_downloadable",
-        )
-    if datasets:
+    if (datasets and len(available) == len(datasets)) or (repos and not datasets):
+        names = ", ".join([d.repo_id for d in available] + [r.full_name for r in repos])
+        urls = [d.page_url for d in available] + [r.page_url for r in repos]
+        return h.grade(criterion, "open", f"{what} published: {names}", urls, f"{criterion}.data_published")
+    if datasets or repos:
         gated = [d.repo_id for d in fetched if d.gated]
         why = (
             f"gated: {', '.join(gated)}"
             if gated
             else f"{len(datasets) - len(fetched)} of {len(datasets)} not reachable"
         )
+        urls = [d.page_url for d in datasets] + [r.page_url for r in repos]
         return h.grade(
-            "llmdata",
+            criterion, "partial", f"{what} named, not all available ({why})", urls, f"{criterion}.partly_available"
+        )
+    if described_in:
+        return h.grade(
+            criterion,
             "partial",
-            f"pre-training data named, not all available ({why})",
-            [d.page_url for d in datasets],
-            "llmdata.datasets_partly_available",
+            f"{what} described in the model card, not published",
+            described_in,
+            f"{criterion}.described_only",
         )
-    described = [(c, u) for c, u in h.cards(h.base_models(ev)) if "training_data" in c.sections]
-    if described:
-        return h.grade(
-            "llmdata",
-            "partial",
-            "pre-training data described in the model card, not downloadable",
-            [u for _, u in described],
-            "llmdata.described_only",
-        )
-    return h.nothing("llmdata", "no pre-training dataset named or described", "llmdata.none")
-
-
-def rldata(ev: ProjectEvidence) -> Grade:
-    datasets = h.tuning_datasets(ev)
-    repos = h.tuning_data_repos(ev)
-    available = [d for d in datasets if d.found and not d.gated]
-    if (available and len(available) == len(datasets)) or (repos and not datasets):
-        names = [d.repo_id for d in available] + [r.full_name for r in repos]
-        return h.grade(
-            "rldata",
-            "open",
-            f"instruction / preference data published: {', '.join(names)}",
-            [d.page_url for d in available] + [r.page_url for r in repos],
-            "rldata.data_published",
-        )
-    if datasets or repos:
-        return h.grade(
-            "rldata",
-            "partial",
-            "instruction data named, but not all of it available",
-            [d.page_url for d in datasets] + [r.page_url for r in repos],
-            "rldata.partly_available",
-        )
-    described = [(c, u) for c, u in h.cards(h.released_models(ev)) if "finetuning" in c.sections]
-    if described:
-        return h.grade(
-            "rldata",
-            "partial",
-            "tuning data described in the model card, not published",
-            [u for _, u in described],
-            "rldata.described_only",
-        )
-    return h.nothing("rldata", "no instruction / preference dataset named", "rldata.none")
+    return h.nothing(criterion, f"no {what} named or described", f"{criterion}.none")
 
 
 def _restriction(model: ModelEvidence) -> str | None:
