@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 # What a fetched resource is, so extraction never has to guess from the URL.
@@ -38,7 +38,8 @@ class Fetched:
 
     @property
     def ok(self) -> bool:
-        return self.status == 200 and self.data is not None
+        """Fetched and usable (the fetchers record an unusable 200 with status None)."""
+        return self.status == 200 and self.error is None
 
     @property
     def absent(self) -> bool:
@@ -66,5 +67,7 @@ class ProjectCrawl:
     def of(self, role: str, kind: str | None = None) -> list[Fetched]:
         return [f for r, f in self.resources if r == role and (kind is None or f.kind == kind)]
 
-    def urls(self) -> list[str]:
-        return [f.url for _, f in self.resources]
+    def drop_payloads(self) -> None:
+        """Forget the parsed bodies once graded, keeping what each fetch came to: a
+        nightly run of thousands of projects need not hold every tree and card."""
+        self.resources = [(role, replace(fetched, data=None)) for role, fetched in self.resources]

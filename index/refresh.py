@@ -115,6 +115,7 @@ def _crawl_and_grade(
 
     def done(crawl: ProjectCrawl) -> None:
         grades[crawl.project_id] = _grade([crawl])
+        crawl.drop_payloads()
         if on_project_done is not None:
             on_project_done(crawl)
 
