@@ -17,8 +17,10 @@ from itertools import cycle, islice
 from pathlib import PurePosixPath
 
 import pytest
+from huggingface_hub import ModelInfo
 
 from crawler.links import find_links
+from crawler.results import Fetched
 from index.evidence.cards import parse_card
 from index.evidence.code import classify_tree, readme_evidence
 from index.evidence.licenses import License, normalise_license
@@ -30,6 +32,7 @@ from index.evidence.project import (
     PackageEvidence,
     ProjectEvidence,
     RepoEvidence,
+    model_evidence,
 )
 from index.rubric.criteria import (
     CARD_MIN_WORDS,
@@ -952,3 +955,27 @@ def test_no_rule_reads_the_project_id(index: int) -> None:
     ev = GENERATED[index]
     renamed = replace(ev, project_id="an-entirely-different-id")
     assert grade_project(renamed) == grade_project(ev)
+
+
+def test_weights_mostly_restricted_are_partial() -> None:
+    free = model("orbitlabs/Nimbus-7B-Chat")
+    encrypted = [model(f"orbitlabs/Nimbus-{size}-Chat-enc", encrypted=True) for size in ("13B", "33B")]
+    result = RULES["rlweights"](project(released=None, linked_models=(free, *encrypted)))
+    assert (result.grade, result.rule) == ("partial", "rlweights.mostly_restricted")
+
+
+@pytest.mark.parametrize(
+    ("repo_id", "encrypted", "delta"),
+    [
+        ("orbitlabs/Nimbus-7B-enc", True, False),
+        ("orbitlabs/nimbus-13b-delta-v1", False, True),
+        ("orbitlabs/Nimbus-7B", False, False),
+        ("orbitlabs/encoder-7B", False, False),
+    ],
+)
+def test_repo_names_mark_encrypted_and_delta_releases(repo_id: str, encrypted: bool, delta: bool) -> None:
+    info = ModelInfo(id=repo_id, tags=["pytorch"], pipeline_tag="text-generation")
+    evidence = model_evidence(
+        Fetched(f"https://huggingface.co/api/models/{repo_id}", "hf_model", repo_id, 200, info), None
+    )
+    assert (evidence.encrypted, evidence.delta_only) == (encrypted, delta)

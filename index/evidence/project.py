@@ -21,6 +21,7 @@ from index.evidence.papers import Paper, parse_arxiv_feed
 HUB_PAGE = "https://huggingface.co"
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".gguf", ".ggml", ".ckpt", ".h5", ".msgpack", ".npz", ".onnx")
 WEIGHT_NAME = re.compile(r"(model|weights|pytorch_model|consolidated|adapter_model|rwkv|ckpt|checkpoint|params)", re.I)
+ENCRYPTED_NAME = re.compile(r"(^|[-_.])enc([-_.]|$)", re.IGNORECASE)
 DELTA_WORDS = re.compile(r"(^|[-_./])(delta|diff|xor)([-_./]|$)", re.I)
 # Tags the Hub derives from the files it holds; they say weights exist even when the
 # file listing is missing.
@@ -189,6 +190,9 @@ def model_evidence(info: Fetched, card: Fetched | None) -> ModelEvidence:
     if not info.ok:
         return ModelEvidence(info.target, page, False, parsed_card, card_url)
     data: Any = info.data
+    # Releasers name delta and encrypted repos so ("...-delta", "...-enc"); the name is
+    # evidence when the file listing is missing.
+    name = info.target.rsplit("/", 1)[-1]
     files = tuple(s.rfilename for s in data.siblings or [])
     weights = tuple(f for f in files if is_weight_file(f))
     metadata = _card_metadata(data, parsed_card)
@@ -201,8 +205,11 @@ def model_evidence(info: Fetched, card: Fetched | None) -> ModelEvidence:
         gated=_gated(data.gated),
         disabled=bool(data.disabled),
         weight_files=weights,
-        encrypted=any(f.endswith(".enc") for f in files),
-        delta_only=bool(weights) and all(DELTA_WORDS.search(f) for f in weights) or _says_delta(data),
+        encrypted=any(f.endswith(".enc") for f in files) or bool(ENCRYPTED_NAME.search(name)),
+        delta_only=bool(weights)
+        and all(DELTA_WORDS.search(f) for f in weights)
+        or _says_delta(data)
+        or bool(DELTA_WORDS.search(name)),
         adapter_only=bool(weights) and all("adapter" in w.lower() for w in weights),
         licenses=_hub_licenses(data.tags or [], metadata, parsed_card),
         datasets=tuple(t.removeprefix("dataset:") for t in data.tags or [] if t.startswith("dataset:")),

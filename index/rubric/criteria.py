@@ -150,6 +150,16 @@ def _restriction(model: ModelEvidence) -> str | None:
 def _weights(criterion: str, models: tuple[ModelEvidence, ...], what: str) -> Grade:
     found = [m for m in models if m.found]
     free = [m for m in found if m.has_weights and _restriction(m) is None]
+    restricted = [m for m in found if _restriction(m)]
+    if free and len(restricted) > len(free):
+        return h.grade(
+            criterion,
+            "partial",
+            f"{what} weights mostly restricted ({_restriction(restricted[0])}); {len(free)} of "
+            f"{len(free) + len(restricted)} released freely",
+            [m.page_url for m in free + restricted],
+            f"{criterion}.mostly_restricted",
+        )
     if free:
         return h.grade(
             criterion,
@@ -158,7 +168,6 @@ def _weights(criterion: str, models: tuple[ModelEvidence, ...], what: str) -> Gr
             [m.page_url for m in free],
             f"{criterion}.downloadable",
         )
-    restricted = [m for m in found if _restriction(m)]
     if restricted:
         return h.grade(
             criterion,
