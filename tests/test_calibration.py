@@ -35,7 +35,7 @@ def metric(report: str, name: str) -> float:
     match = re.search(rf"^{re.escape(name)}: ([0-9.]+)(%?)$", report, re.M)
     assert match, f"{name!r} missing from the report:\n{report}"
     value = float(match.group(1))
-    return value / 100 if match.group(2) else value
+    return round(value / 100, 6) if match.group(2) else value
 
 
 @pytest.mark.parametrize("name", list(PINNED))
