@@ -979,3 +979,24 @@ def test_repo_names_mark_encrypted_and_delta_releases(repo_id: str, encrypted: b
         Fetched(f"https://huggingface.co/api/models/{repo_id}", "hf_model", repo_id, 200, info), None
     )
     assert (evidence.encrypted, evidence.delta_only) == (encrypted, delta)
+
+
+@pytest.mark.parametrize(
+    ("gate_text", "expected"),
+    [
+        (
+            "Access to this model requires reading and agreeing to the following agreement [here](https://x/y.pdf)",
+            "partial",
+        ),
+        ("You agree to the [Example TII license](https://x/LICENSE.txt) and acceptable use policy.", "partial"),
+        (
+            'If you want to learn more about how we process your personal data, please read our <a href="https://x/terms/">'
+            "Privacy Policy</a>.",
+            "open",
+        ),
+    ],
+)
+def test_a_gate_asking_to_accept_terms_encumbers_an_open_license(gate_text: str, expected: str) -> None:
+    released = model(gated="auto", gate_text=gate_text)
+    result = RULES["license"](project(released=released))
+    assert result.grade == expected

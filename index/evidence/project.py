@@ -21,6 +21,10 @@ from index.evidence.papers import Paper, parse_arxiv_feed
 HUB_PAGE = "https://huggingface.co"
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".gguf", ".ggml", ".ckpt", ".h5", ".msgpack", ".npz", ".onnx")
 WEIGHT_NAME = re.compile(r"(model|weights|pytorch_model|consolidated|adapter_model|rwkv|ckpt|checkpoint|params)", re.I)
+GATE_TERMS = re.compile(
+    r"\bagree|\blicen[cs]e\b|acceptable use|terms (?:of use|and conditions)|协议|许可", re.IGNORECASE
+)
+URLS_AND_TAGS = re.compile(r"<[^>]*>|\(?https?://\S+\)?")
 ENCRYPTED_NAME = re.compile(r"(^|[-_.])enc([-_.]|$)", re.IGNORECASE)
 DELTA_WORDS = re.compile(r"(^|[-_./])(delta|diff|xor)([-_./]|$)", re.I)
 # Tags the Hub derives from the files it holds; they say weights exist even when the
@@ -64,6 +68,13 @@ class ModelEvidence:
     inference_disabled: bool = False  # the card's `inference: false`
     card_says_tuned: bool = False  # the card says the model was tuned from another
     has_config: bool = False  # a config.json: the architecture in machine-readable form
+    gate_text: str = ""  # what the Hub's access gate asks (extra_gated_* front matter)
+
+    @property
+    def gate_asks_to_accept_terms(self) -> bool:
+        """The access gate makes users accept an agreement or licence, not merely leave
+        contact details: terms beyond the declared licence."""
+        return bool(self.gated) and bool(GATE_TERMS.search(URLS_AND_TAGS.sub(" ", self.gate_text)))
 
     @property
     def has_weights(self) -> bool:
@@ -220,6 +231,7 @@ def model_evidence(info: Fetched, card: Fetched | None) -> ModelEvidence:
         inference_disabled=metadata.get("inference") is False,
         card_says_tuned=parsed_card is not None and bool(TUNED_FROM_WORDS.search(parsed_card.body)),
         has_config="config.json" in files,
+        gate_text=" ".join(str(v) for k, v in metadata.items() if k.startswith("extra_gated")),
     )
 
 

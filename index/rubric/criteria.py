@@ -232,6 +232,15 @@ def license(ev: ProjectEvidence) -> Grade:  # noqa: A001 - the criterion's id
     names = ", ".join(sorted({lic.spdx or lic.raw for lic, _ in found}))
     open_ones = [lic for lic, _ in found if h.is_open_license(lic)]
     urls = [u for _, u in found]
+    encumbered = [m for m in released if m.gate_asks_to_accept_terms]
+    if len(open_ones) == len(found) and encumbered:
+        return h.grade(
+            "license",
+            "partial",
+            f"open licenses ({names}), but access requires accepting further terms",
+            urls + [m.page_url for m in encumbered],
+            "license.open_but_gated_by_terms",
+        )
     if len(open_ones) == len(found):
         return h.grade("license", "open", f"all components under open licenses ({names})", urls, "license.all_open")
     if open_ones:
