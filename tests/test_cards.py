@@ -595,3 +595,18 @@ def test_parse_card_never_raises_on_markdown_garbage():
         card = parse_card(text)
         assert card.sections <= set(SECTION_KINDS)
         assert card.word_count >= 0
+
+
+def test_bare_title_lines_of_a_rendered_card_are_headings() -> None:
+    # Cards copied from a rendered page lose their Markdown; titles stand alone on a line.
+    rendered = (
+        "Example-7B is a decoder-only model.\n\nModel Architecture\n\nA 32-layer transformer with 4096 hidden size.\n\n"
+        "How to Use\n\nLoad it with transformers.\n\nBest, Your Friend\n\nThanks for reading this card.\n"
+    )
+    card = parse_card(rendered)
+    assert {"architecture", "how_to_use"} <= card.sections
+
+
+def test_a_short_sentence_is_not_a_bare_title() -> None:
+    card = parse_card("Intro text here.\n\nTraining data was public.\n\nMore text follows here.\n")
+    assert "training_data" not in card.sections

@@ -162,6 +162,8 @@ _MAX_LABEL_WORDS = 6
 _NOT_A_SETEXT_TITLE = re.compile(r"^\s*(?:[-*+>|]|\d+[.)]\s|#|<|$)")
 _BOLD_LEVEL = 7  # a bold label sits below every real heading level
 _MAX_HEADING_LINE = 300  # longer lines are prose, and not worth a backtracking regex
+_MAX_BARE_TITLE = 60
+_BARE_TITLE_END = re.compile(r"[.,;:!]\s*$")
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,23 @@ def _heading_at(lines: list[_Line], n: int) -> _Heading | None:
         and not _NOT_A_SETEXT_TITLE.match(text)
     ):
         return _Heading(n, 2, 1 if below.text.strip()[0] == "=" else 2, text.strip(), "")
+    if _is_bare_title(lines, n):
+        return _Heading(n, 1, _BOLD_LEVEL, text.strip(), "")
     return None
+
+
+def _is_bare_title(lines: list[_Line], n: int) -> bool:
+    """A heading that lost its Markdown (cards copied from a rendered page): a short line
+    on its own between blank lines, followed by text, whose words name a section kind."""
+    text = lines[n].text.strip()
+    if not text or len(text) > _MAX_BARE_TITLE or _BARE_TITLE_END.search(text) or _NOT_A_SETEXT_TITLE.match(text):
+        return False
+    if len(text.split()) > _MAX_LABEL_WORDS:
+        return False
+    above_blank = n == 0 or not lines[n - 1].text.strip()
+    below_blank = n + 1 < len(lines) and not lines[n + 1].text.strip()
+    text_follows = any(line.text.strip() for line in lines[n + 2 : n + 4])
+    return above_blank and below_blank and text_follows and bool(heading_kinds(text))
 
 
 def _find_headings(lines: list[_Line]) -> list[_Heading]:
