@@ -18,12 +18,11 @@ from typing import Any
 
 from crawler import links
 from crawler.arxiv import ArxivFetcher
-from crawler.github import GitHubFetcher
+from crawler.github import GitHubFetcher, decode_readme
 from crawler.http import HttpCore
 from crawler.hub import HubFetcher
 from crawler.pypi import PyPIFetcher
 from crawler.results import Fetched, ProjectCrawl
-from index.evidence.code import decode_readme
 from index.registry import Project
 
 # A README can link dozens of repos; a careful reader follows the first ones.

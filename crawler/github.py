@@ -7,6 +7,8 @@ keeps it out of captures, logs and errors."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from typing import Any
 from urllib.parse import quote
@@ -63,3 +65,18 @@ def get_json(session: Any, url: str, kind: str, target: str) -> Fetched:
     if not isinstance(data, dict):
         return Fetched(url, kind, target, None, error="JSON body is not an object", final_url=final_url)
     return Fetched(url, kind, target, 200, data, final_url=final_url)
+
+
+def decode_readme(readme_json: object) -> str:
+    """The text of a GitHub readme response; "" when it is missing or not base64."""
+    if not isinstance(readme_json, dict):
+        return ""
+    content = readme_json.get("content")
+    encoding = readme_json.get("encoding", "base64")
+    if not isinstance(content, str) or encoding != "base64":
+        return ""
+    try:
+        raw = base64.b64decode(content)
+    except (binascii.Error, ValueError):
+        return ""
+    return raw.decode("utf-8", errors="replace").removeprefix("\ufeff")

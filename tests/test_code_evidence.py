@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from crawler.captures import capture_files, iter_records
-from index.evidence.code import RepoCode, classify_tree, decode_readme, readme_evidence
+from crawler.github import decode_readme
+from index.evidence.code import RepoCode, classify_tree, readme_evidence
 
 
 def _tree(*paths: str, truncated: bool = False) -> dict:

@@ -5,8 +5,6 @@ documents. Classification reads path words against keyword tables; nothing is gr
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -265,21 +263,6 @@ class _FileFacts:
 
 
 # --- READMEs ---------------------------------------------------------------------------
-
-
-def decode_readme(readme_json: object) -> str:
-    """The text of a GitHub readme response; "" when it is missing or not base64."""
-    if not isinstance(readme_json, dict):
-        return ""
-    content = readme_json.get("content")
-    encoding = readme_json.get("encoding", "base64")
-    if not isinstance(content, str) or encoding != "base64":
-        return ""
-    try:
-        raw = base64.b64decode(content)
-    except (binascii.Error, ValueError):
-        return ""
-    return raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
 # Heading keywords per section: an English regex, and Chinese words found as substrings

@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from crawler.github import decode_readme
 from crawler.links import Link, find_links
 from crawler.results import Fetched, ProjectCrawl
 from index.evidence.cards import Card, parse_card
-from index.evidence.code import Readme, RepoCode, classify_tree, decode_readme, readme_evidence
+from index.evidence.code import Readme, RepoCode, classify_tree, readme_evidence
 from index.evidence.licenses import License, licenses_in_text, normalise_license
 from index.evidence.names import identity_tokens
 from index.evidence.papers import Paper, parse_arxiv_feed
