@@ -77,7 +77,7 @@ def _categories(code: RepoCode, path: str) -> set[str]:
         ("README.md", set()),
         ("README_en.md", set()),
         ("LICENSE.md", set()),
-        ("examples/ppo_sentiments.py", {"examples", "finetuning"}),
+        ("examples/ppo_sentiments.py", {"examples"}),
         ("examples/screenshot.png", set()),
         ("notebooks/explore.ipynb", {"examples"}),
         ("example_chat_completion.py", {"examples", "inference"}),
@@ -264,7 +264,9 @@ def test_rl_library_has_fine_tuning_and_rlhf_files(
 ) -> None:
     trlx = calibration_trees["CarperAI/trlx"]
     assert "trlx/trainer/accelerate_ppo_trainer.py" in trlx.finetuning_files
-    assert "examples/summarize_rlhf/reward_model/train_reward_model_gptj.py" in trlx.finetuning_files
+    # Scripts under examples/ show users how to train; they are not the system's own training code.
+    example = "examples/summarize_rlhf/reward_model/train_reward_model_gptj.py"
+    assert example in trlx.example_files and example not in trlx.finetuning_files
     assert "trlx/trainer/accelerate_ppo_trainer.py" not in trlx.training_files
     assert "docs/source/index.rst" in trlx.docs_files
 
@@ -321,3 +323,16 @@ def test_every_calibration_readme_decodes() -> None:
     nano = readmes["karpathy/nanoGPT"]
     assert {"install", "usage", "finetuning", "faq"} <= nano.sections
     assert nano.code_blocks >= 10
+
+
+def test_user_examples_and_benchmarks_are_not_training_code() -> None:
+    tree = _tree(
+        "getting-started/finetuning/finetuning.py",
+        "benchmarks/inference/pretrained_api_benchmark.py",
+        "3p-integrations/vendor/finetune_args.py",
+        "recipes/zephyr/sft/config_full.yaml",
+        "src/pkg/train.py",
+    )
+    code = classify_tree(tree)
+    assert code.training_files == ("src/pkg/train.py",)
+    assert code.finetuning_files == ("recipes/zephyr/sft/config_full.yaml",)

@@ -78,7 +78,7 @@ _MEDIA_EXTENSIONS = _words(
 
 # Directories whose files are not the project's own code, or not code at all.
 _SKIPPED_DIRS = _words(
-    "third_party thirdparty 3rdparty third-party vendor vendors vendored _vendor external"
+    "third_party thirdparty 3rdparty third-party 3p-integrations vendor vendors vendored _vendor external"
     " externals extern deps node_modules site-packages submodules test tests testing"
     " __tests__ __pycache__ wandb"
 )
@@ -107,7 +107,11 @@ _DATA_IN_FILE_NAME = _Keywords.of(exact="data")  # a data/ directory holds data 
 
 _EXAMPLE_DIRS = _words(
     "examples example notebooks notebook tutorials tutorial cookbook cookbooks recipes demos samples"
+    " getting-started getting_started quickstart quick-start end-to-end-use-cases use-cases use_cases"
 )
+# Example directories whose training scripts show users how to use the system, rather
+# than being the code that trained it ("recipes" often are that code, so they are not here).
+_USER_EXAMPLE_DIRS = _EXAMPLE_DIRS - {"recipes"}
 _DOCS_DIRS = _words("docs doc documentation wiki")
 _DOC_SITE_FILES = _words("mkdocs.yml mkdocs.yaml .readthedocs.yml .readthedocs.yaml conf.py")
 # Markdown about the project's governance rather than its code.
@@ -201,8 +205,16 @@ class _FileFacts:
             return "config" in self.name or _LAUNCH_CONFIG.found_in(self.stem_words)
         return self.suffix in _CONFIG_EXTENSIONS
 
+    @property
+    def is_training_candidate(self) -> bool:
+        """Code or config that could train the system: not a user example, not evaluation."""
+        if not (self.is_code or self.is_config) or self.suffix == _NOTEBOOK:
+            return False
+        in_examples = any(part in _USER_EXAMPLE_DIRS for part in self.dirs)
+        return not in_examples and not _EVALUATION.found_in(self.words)
+
     def is_finetuning(self) -> bool:
-        if not (self.is_code or self.is_config):
+        if not self.is_training_candidate:
             return False
         if _FINETUNING.found_in(self.words):
             return True
@@ -210,7 +222,7 @@ class _FileFacts:
 
     def is_training(self) -> bool:
         """Pre-training: training code that is not fine-tuning (rlhf/train_ppo.py is not)."""
-        if not (self.is_code or self.is_config) or self.is_finetuning():
+        if not self.is_training_candidate or self.is_finetuning():
             return False
         if _TRAINING.found_in(self.words):
             return True
