@@ -77,12 +77,18 @@ def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str) ->
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 
+# Grade cells are coloured by their grade.
+GRADE_CLASSES = frozenset({"open", "partial", "closed"})
+
+
+def _html_cell(value: Any) -> str:
+    text = html.escape(_text(value))
+    return f'<td class="{text}">{text}</td>' if text in GRADE_CLASSES else f"<td>{text}</td>"
+
+
 def _html(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str) -> str:
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "\n".join(
-        "<tr>" + "".join(f'<td class="{html.escape(_text(v))}">{html.escape(_text(v))}</td>' for v in row) + "</tr>"
-        for row in rows
-    )
+    body = "\n".join("<tr>" + "".join(_html_cell(v) for v in row) + "</tr>" for row in rows)
     heading = html.escape(title or "Openness Index")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{heading}</title>

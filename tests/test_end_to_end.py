@@ -75,7 +75,9 @@ def test_leaderboard_formats(calibrated_db: Path, tmp_path: Path) -> None:
     assert code == 0 and "openness" in stdout and "chatgpt" in stdout
     page = tmp_path / "board.html"
     code, _, _ = invoke("leaderboard", "--db", str(calibrated_db), "--format", "html", "--output", str(page))
-    assert code == 0 and page.read_text().count("<tr>") == 23
+    text = page.read_text()
+    assert code == 0 and text.count("<tr>") == 23
+    assert text.count('class="open"') + text.count('class="partial"') + text.count('class="closed"') == 22 * 14
 
 
 def test_show_lists_every_criterion_with_evidence(calibrated_db: Path) -> None:
