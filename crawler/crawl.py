@@ -27,6 +27,7 @@ from index.registry import Project
 
 # A README can link dozens of repos; a careful reader follows the first ones.
 MAX_LINKS_PER_KIND = 20
+MAX_LINEAGE_STEPS = 4
 BASE_MODEL_TAG_KINDS = ("finetune", "adapter", "quantized", "merge")
 BASE_MODEL_WORDS = re.compile(
     r"base model|fine-?tun(?:ed|ing)|based on|built (?:on|upon|by|from)|initiali[sz]ed from|trained from|"
@@ -91,11 +92,18 @@ def crawl_project(project: Project, fetchers: Fetchers) -> ProjectCrawl:
 def _crawl_hub_entry(repo_id: str, fetchers: Fetchers, crawl: ProjectCrawl) -> list[str]:
     info, card = _model_with_card("model", repo_id, fetchers, crawl)
     texts = [card]
+    seen = {repo_id}
     bases = base_models(info.data if info.ok else None) or bases_linked_in_card(card)
-    for base in bases[:MAX_LINKS_PER_KIND]:
-        if base != repo_id:
-            _, base_card = _model_with_card("base", base, fetchers, crawl)
+    # A declared base may itself be a tuned stage (Instruct <- DPO <- SFT <- base); a
+    # careful reader follows the lineage to the pre-trained model, a few steps at most.
+    for _ in range(MAX_LINEAGE_STEPS):
+        next_bases: list[str] = []
+        for base in [b for b in bases if b not in seen][:MAX_LINKS_PER_KIND]:
+            seen.add(base)
+            base_info, base_card = _model_with_card("base", base, fetchers, crawl)
             texts.append(base_card)
+            next_bases += base_models(base_info.data if base_info.ok else None)
+        bases = next_bases
     return texts
 
 

@@ -209,3 +209,36 @@ def test_closed_weights_system_scores_low(tmp_path: Path) -> None:
     assert bigco["opencode"] == bigco["llmdata"] == bigco["rldata"] == "closed"
     assert bigco["openness"] <= 2.5
     assert board["acme"]["rank"] == 1
+
+
+def test_lineage_is_followed_to_the_pretrained_base(tmp_path: Path) -> None:
+    """Instruct <- DPO <- base: the pre-training data and weights are the base's."""
+
+    def info(repo: str, base: str | None, datasets: list[str]) -> dict:
+        card_data = {"license": "apache-2.0", "datasets": datasets, **({"base_model": base} if base else {})}
+        tags = ["safetensors", "license:apache-2.0", *(f"dataset:{d}" for d in datasets)]
+        return {"id": repo, "tags": tags, "pipeline_tag": "text-generation", "cardData": card_data, "gated": False}
+
+    lines = [
+        line(f"{HUB}/api/models/lab/Lm-7B-Instruct", json=info("lab/Lm-7B-Instruct", "lab/Lm-7B-DPO", [])),
+        line(f"{HUB}/api/models/lab/Lm-7B-DPO", json=info("lab/Lm-7B-DPO", "lab/Lm-7B", ["lab/preference-mix"])),
+        line(f"{HUB}/api/models/lab/Lm-7B", json=info("lab/Lm-7B", None, ["lab/web-corpus"])),
+        line(f"{HUB}/api/datasets/lab/web-corpus", json={"id": "lab/web-corpus", "gated": False, "tags": []}),
+        line(f"{HUB}/api/datasets/lab/preference-mix", json={"id": "lab/preference-mix", "gated": False, "tags": []}),
+    ]
+    captures = tmp_path / "captures"
+    captures.mkdir()
+    (captures / "lineage.jsonl").write_text("\n".join(lines) + "\n")
+    registry = tmp_path / "registry.yaml"
+    registry.write_text("projects:\n- id: lm\n  name: Lm\n  org: Lab\n  hf: lab/Lm-7B-Instruct\n")
+    db = str(tmp_path / "l.duckdb")
+    assert (
+        runner.invoke(app, ["refresh", "--registry", str(registry), "--replay", str(captures), "--db", db]).exit_code
+        == 0
+    )
+    result = runner.invoke(app, ["show", "lm", "--db", db, "--format", "json"])
+    grades = {row["criterion"]: row for row in json.loads(result.stdout)}
+    assert grades["llmdata"]["grade"] == "open"
+    assert grades["llmdata"]["evidence"] == [f"{HUB}/datasets/lab/web-corpus"]
+    assert grades["rldata"]["grade"] == "open"
+    assert f"{HUB}/lab/Lm-7B" in grades["llmweights"]["evidence"]

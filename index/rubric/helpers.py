@@ -55,10 +55,11 @@ def own_repos(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
 
 
 def base_models(ev: ProjectEvidence) -> tuple[ModelEvidence, ...]:
-    """The pre-trained model: declared bases, else the released model itself (trained
-    from scratch, or its base is not named), else Hub models a GitHub entry links to."""
+    """The pre-trained model: the untuned end of the declared lineage (or the declared
+    bases, when every one is a tuned stage), else the released model itself (trained from
+    scratch, or its base is not named), else Hub models a GitHub entry links to."""
     if ev.bases:
-        return ev.bases
+        return tuple(b for b in ev.bases if not b.is_tuned) or ev.bases
     return released_models(ev)
 
 
