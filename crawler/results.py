@@ -5,23 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-# What a fetched resource is, so extraction never has to guess from the URL.
-RESOURCE_KINDS = (
-    "hf_model",
-    "hf_card",
-    "hf_dataset",
-    "hf_dataset_card",
-    "github_repo",
-    "github_readme",
-    "github_tree",
-    "pypi",
-    "arxiv",
-)
-
 
 @dataclass(frozen=True)
 class Fetched:
-    """One resource as the crawler saw it.
+    """One resource as the crawler saw it. `kind` says what it is (hf_model, hf_card,
+    hf_dataset, hf_dataset_card, github_repo, github_readme, github_tree, pypi, arxiv),
+    so extraction never guesses from the URL.
 
     `status` is the HTTP status when the service answered (200, 404, ...), None when the
     content is unknown (not captured, timeout, unusable body); `error` then says why.

@@ -907,7 +907,7 @@ GENERATED = [random_project(random.Random(seed)) for seed in range(150)]
 
 def urls_in(ev: ProjectEvidence) -> set[str]:
     """Every URL the evidence holds; a grade may cite only these."""
-    models = [*ev.models, *ev.linked_models]
+    models = [m for m in (ev.released, *ev.bases, *ev.linked_models) if m is not None]
     found = {m.page_url for m in models} | {m.card_url for m in models if m.card_url}
     found |= {d.page_url for d in ev.datasets} | {d.card_url for d in ev.datasets if d.card_url}
     found |= {r.page_url for r in ev.all_repos} | {r.readme_url for r in ev.all_repos if r.readme_url}

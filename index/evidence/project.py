@@ -66,7 +66,6 @@ class ModelEvidence:
     pipeline_tag: str | None = None
     library_name: str | None = None
     files_listed: bool = False  # the Hub returned a file listing (captures may lack it)
-    inference_disabled: bool = False  # the card's `inference: false`
     card_says_tuned: bool = False  # the card says the model was tuned from another
     has_config: bool = False  # a config.json: the architecture in machine-readable form
     gate_text: str = ""  # what the Hub's access gate asks (extra_gated_* front matter)
@@ -160,10 +159,6 @@ class ProjectEvidence:
     def all_repos(self) -> tuple[RepoEvidence, ...]:
         return self.repos + self.linked_repos
 
-    @property
-    def models(self) -> tuple[ModelEvidence, ...]:
-        return tuple(m for m in (self.released, *self.bases) if m is not None)
-
 
 def extract(crawl: ProjectCrawl) -> ProjectEvidence:
     """Plain evidence for one project; a pure function of the crawl."""
@@ -229,7 +224,6 @@ def model_evidence(info: Fetched, card: Fetched | None) -> ModelEvidence:
         pipeline_tag=data.pipeline_tag,
         library_name=data.library_name,
         files_listed=bool(files),
-        inference_disabled=metadata.get("inference") is False,
         card_says_tuned=parsed_card is not None and bool(TUNED_FROM_WORDS.search(parsed_card.body)),
         has_config="config.json" in files,
         gate_text=" ".join(str(v) for k, v in metadata.items() if k.startswith("extra_gated")),

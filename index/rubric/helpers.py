@@ -165,7 +165,3 @@ def own_packages(ev: ProjectEvidence) -> tuple[PackageEvidence, ...]:
 def models_for_docs(ev: ProjectEvidence) -> tuple[ModelEvidence, ...]:
     """Every model whose card documents the system: released and bases."""
     return (*released_models(ev), *ev.bases)
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
