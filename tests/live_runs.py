@@ -42,6 +42,11 @@ class LiveWorld:
         self.registry.write_text(hub.registry_yaml)
         self.server.store = hub.store()
 
+    def cli_args(self, *extra: str) -> list[str]:
+        """`openness refresh` arguments pointing at this world's registry, index and snapshots."""
+        paths = ["--registry", str(self.registry), "--db", str(self.db), "--snapshots", str(self.snapshots)]
+        return ["refresh", *paths, *extra]
+
     def refresh(self, **options: Any) -> RefreshResult:
         settings = {"http": TEST_POLICY, "clock": self.clock, "snapshots": self.snapshots, **options}
         return refresh(load_registry(self.registry), RefreshOptions(db=self.db, registry_label="test", **settings))

@@ -31,19 +31,7 @@ def world(capture_server: CaptureServer, tmp_path: Path) -> LiveWorld:
 
 
 def refresh(world: LiveWorld, *extra: str) -> tuple[int, str, str]:
-    args = [
-        "refresh",
-        "--registry",
-        str(world.registry),
-        "--db",
-        str(world.db),
-        "--snapshots",
-        str(world.snapshots),
-        "--attempts",
-        "2",
-        *extra,
-    ]
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, world.cli_args("--attempts", "2", *extra))
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -123,17 +111,7 @@ def _every_row(db: Path) -> list[object]:
 def test_an_unwritable_snapshots_directory_is_a_clean_error(world: LiveWorld) -> None:
     blocked = world.root / "not-a-directory"
     blocked.write_text("a file where the snapshots directory should be")
-    result = runner.invoke(
-        app,
-        [
-            "refresh",
-            "--registry",
-            str(world.registry),
-            "--db",
-            str(world.db),
-            "--snapshots",
-            str(blocked / "snapshots"),
-        ],
-    )
+    paths = ["--registry", str(world.registry), "--db", str(world.db), "--snapshots", str(blocked / "snapshots")]
+    result = runner.invoke(app, ["refresh", *paths])
     assert result.exit_code == 2 and "not-a-directory" in result.stderr and "Traceback" not in result.stderr
     assert [status for (status,) in world.query("SELECT status FROM runs")] == ["interrupted"]

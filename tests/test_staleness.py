@@ -95,24 +95,8 @@ def test_a_refresh_where_everything_fails_is_rejected_and_the_leaderboard_stays(
     world.refresh()
     before = runner.invoke(app, ["leaderboard", "--db", str(world.db), "--format", "csv"]).stdout
     outage = {variable: dead_endpoint() for variable in world.server.environment()}
-    result = runner.invoke(
-        app,
-        [
-            "refresh",
-            "--registry",
-            str(world.registry),
-            "--db",
-            str(world.db),
-            "--snapshots",
-            str(world.snapshots),
-            "--attempts",
-            "1",
-            "--timeout",
-            "1",
-            "--json",
-        ],
-        env=outage,
-    )
+    arguments = world.cli_args("--attempts", "1", "--timeout", "1", "--json")
+    result = runner.invoke(app, arguments, env=outage)
     assert result.exit_code == 1
     assert "rejected" in result.stderr and "previous complete run" in result.stderr
     summary = json.loads(result.stdout)
