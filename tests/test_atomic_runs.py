@@ -35,16 +35,12 @@ def leaderboard(world: LiveWorld) -> str:
     return result.stdout
 
 
-def refresh_args(world: LiveWorld) -> list[str]:
-    return ["refresh", "--registry", str(world.registry), "--db", str(world.db), "--snapshots", str(world.snapshots)]
-
-
 def start_slow_refresh(world: LiveWorld) -> subprocess.Popen[str]:
     """A refresh in its own process, caught mid-crawl against a slow server."""
     world.server.latency = 0.3
     world.server.reset_counts()
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli", *refresh_args(world), "--workers", "2"],
+        [sys.executable, "-m", "cli", *world.cli_args(), "--workers", "2"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -72,7 +68,7 @@ def test_kill_9_mid_crawl_leaves_the_leaderboard_and_the_next_refresh_succeeds(w
     assert run_statuses(world) == ["complete", "running"]
 
     world.server.latency = 0.0
-    result = runner.invoke(app, refresh_args(world))
+    result = runner.invoke(app, world.cli_args())
     assert result.exit_code == 0, result.stderr
     assert run_statuses(world) == ["complete", "interrupted", "complete"]
     assert leaderboard(world) == before
