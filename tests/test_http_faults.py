@@ -4,6 +4,7 @@ slow answers, dropped connections, broken and huge bodies, redirects."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -222,18 +223,26 @@ def test_per_host_concurrency_is_never_exceeded(capture_server: CaptureServer, c
     serve(capture_server, *(answer(u, {}) for u in urls))
     capture_server.latency = 0.05
     in_flight, peak = 0, 0
-    original = capture_server._serve
+    lock = threading.Lock()
+    serve_request, send_answer = capture_server._serve, capture_server._send
 
-    def counting(handler: object) -> None:
+    def arriving(handler: object) -> None:
         nonlocal in_flight, peak
-        in_flight += 1
-        peak = max(peak, in_flight)
-        try:
-            original(handler)  # type: ignore[arg-type]
-        finally:
-            in_flight -= 1
+        with lock:
+            in_flight += 1
+            peak = max(peak, in_flight)
+        serve_request(handler)  # type: ignore[arg-type]
 
-    capture_server._serve = counting  # type: ignore[method-assign]
+    def answering(handler: object, exchange: Exchange) -> None:
+        # Counted out before the answer goes back: the client frees its slot only after
+        # reading it, so a request it sends next cannot overlap this one's bookkeeping.
+        nonlocal in_flight
+        with lock:
+            in_flight -= 1
+        send_answer(handler, exchange)  # type: ignore[arg-type]
+
+    capture_server._serve = arriving  # type: ignore[method-assign]
+    capture_server._send = answering  # type: ignore[method-assign]
     core = HttpCore(policy=HttpPolicy(limits={"127.0.0.1": HostLimit(2, None)}), clock=clock)
     from concurrent.futures import ThreadPoolExecutor
 
