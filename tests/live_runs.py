@@ -13,7 +13,7 @@ from index.refresh import RefreshOptions, RefreshResult, refresh
 from index.registry import load_registry
 from tests.capture_server import CaptureServer
 from tests.fake_clock import FakeClock
-from tests.synthetic_hub import SyntheticHub
+from tests.synthetic_hub import SyntheticHub, synthetic_hub
 
 # Short timeouts; the fake clock makes backoff and pacing free.
 TEST_POLICY = HttpPolicy(timeout=1.0, max_wait=120.0)
@@ -36,6 +36,13 @@ class LiveWorld:
     @property
     def snapshots(self) -> Path:
         return self.root / "snapshots"
+
+    @classmethod
+    def serving(cls, server: CaptureServer, root: Path, systems: int) -> LiveWorld:
+        """A world whose server publishes a synthetic hub of `systems` systems."""
+        world = cls(server, root)
+        world.publish(synthetic_hub(systems))
+        return world
 
     def publish(self, hub: SyntheticHub) -> None:
         """Serve this hub from now on (the registry follows it)."""

@@ -16,15 +16,13 @@ from typer.testing import CliRunner
 from cli import app
 from tests.capture_server import CaptureServer
 from tests.live_runs import LiveWorld
-from tests.synthetic_hub import synthetic_hub
 
 runner = CliRunner()
 
 
 @pytest.fixture
 def world(capture_server: CaptureServer, tmp_path: Path) -> LiveWorld:
-    live = LiveWorld(capture_server, tmp_path)
-    live.publish(synthetic_hub(20))
+    live = LiveWorld.serving(capture_server, tmp_path, 20)
     assert live.refresh().status == "complete"
     return live
 

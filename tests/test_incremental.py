@@ -19,9 +19,7 @@ SYSTEMS = 10
 
 @pytest.fixture
 def world(capture_server: CaptureServer, tmp_path: Path) -> LiveWorld:
-    live = LiveWorld(capture_server, tmp_path)
-    live.publish(synthetic_hub(SYSTEMS))
-    return live
+    return LiveWorld.serving(capture_server, tmp_path, SYSTEMS)
 
 
 def capture_of(world: LiveWorld, run_id: int) -> CaptureStore:

@@ -16,7 +16,7 @@ from crawler.errors import FetchError
 from crawler.http import HttpCore, HttpPolicy
 from tests.capture_server import CaptureServer
 from tests.live_runs import LiveWorld
-from tests.synthetic_hub import model_id, synthetic_hub
+from tests.synthetic_hub import model_id
 
 runner = CliRunner()
 HF_TOKEN = "hf_SeCrEt0123456789abcdefHF"
@@ -25,9 +25,7 @@ GITHUB_TOKEN = "ghp_SeCrEt0123456789abcdefGH"
 
 @pytest.fixture
 def world(capture_server: CaptureServer, tmp_path: Path) -> LiveWorld:
-    live = LiveWorld(capture_server, tmp_path)
-    live.publish(synthetic_hub(5))
-    return live
+    return LiveWorld.serving(capture_server, tmp_path, 5)
 
 
 def refresh(world: LiveWorld, *extra: str) -> tuple[int, str, str]:

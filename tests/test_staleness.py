@@ -14,7 +14,7 @@ from cli import app
 from crawler.captures import Exchange
 from tests.capture_server import CaptureServer, reset_connection
 from tests.live_runs import LiveWorld
-from tests.synthetic_hub import model_id, synthetic_hub
+from tests.synthetic_hub import model_id
 
 runner = CliRunner()
 SYSTEMS = 5
@@ -22,9 +22,7 @@ SYSTEMS = 5
 
 @pytest.fixture
 def world(capture_server: CaptureServer, tmp_path: Path) -> LiveWorld:
-    live = LiveWorld(capture_server, tmp_path)
-    live.publish(synthetic_hub(SYSTEMS))
-    return live
+    return LiveWorld.serving(capture_server, tmp_path, SYSTEMS)
 
 
 def project_row(world: LiveWorld, run_id: int, project: str) -> tuple[object, ...]:

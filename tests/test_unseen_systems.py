@@ -27,6 +27,11 @@ def line(url: str, **fields: object) -> str:
     return json.dumps({"url": url, "status": 200, **fields})
 
 
+def dataset_line(repo_id: str) -> str:
+    info = {"id": repo_id, "gated": False, "tags": ["license:odc-by"], "cardData": {"license": "odc-by"}}
+    return line(f"{HUB}/api/datasets/{repo_id}", json=info)
+
+
 def open_system_captures() -> list[str]:
     released, base = "acme/Acme-7B-Instruct", "acme/Acme-7B"
     card = (
@@ -107,25 +112,9 @@ def open_system_captures() -> list[str]:
             ),
         ),
         line(f"{HUB}/{base}/resolve/main/README.md", body=base_card),
-        line(
-            f"{HUB}/api/datasets/acme/acme-pretrain-corpus",
-            json={
-                "id": "acme/acme-pretrain-corpus",
-                "gated": False,
-                "tags": ["license:odc-by"],
-                "cardData": {"license": "odc-by"},
-            },
-        ),
+        dataset_line("acme/acme-pretrain-corpus"),
         line(f"{HUB}/datasets/acme/acme-pretrain-corpus/resolve/main/README.md", body=data_card),
-        line(
-            f"{HUB}/api/datasets/acme/acme-instruct-mix",
-            json={
-                "id": "acme/acme-instruct-mix",
-                "gated": False,
-                "tags": ["license:odc-by"],
-                "cardData": {"license": "odc-by"},
-            },
-        ),
+        dataset_line("acme/acme-instruct-mix"),
         line(
             f"{GITHUB}/repos/acme/acme-train",
             json={
