@@ -21,7 +21,7 @@ from huggingface_hub.errors import HfHubHTTPError
 from huggingface_hub.utils import build_hf_headers, hf_raise_for_status
 
 from crawler.http import SERVICE_BASES, FetchError, HttpCore
-from crawler.results import Fetched
+from crawler.results import ABSENT_STATUSES, Fetched
 
 HUB = SERVICE_BASES["hf"][0]
 
@@ -99,7 +99,7 @@ def _call(url: str, kind: str, target: str, load: Callable[[], Any]) -> Fetched:
         return Fetched(url, kind, target, None, error=error.detail)
     except HfHubHTTPError as error:
         status = error.response.status_code if error.response is not None else None
-        if status in (401, 403, 404, 410, 451):
+        if status in ABSENT_STATUSES:
             return Fetched(url, kind, target, status, error=f"HTTP {status}")
         return Fetched(url, kind, target, None, error=f"HTTP {status}: {error.server_message or ''}".strip())
     except httpx2.HTTPError as error:  # e.g. a redirect loop

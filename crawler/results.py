@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+# Statuses by which a service says a resource does not exist or may not be seen.
+ABSENT_STATUSES = frozenset({401, 403, 404, 410, 451})
+
 
 @dataclass(frozen=True)
 class Fetched:
@@ -33,7 +36,7 @@ class Fetched:
     @property
     def absent(self) -> bool:
         """The service said it does not exist (or may not be seen)."""
-        return self.status in (401, 403, 404, 410, 451)
+        return self.status in ABSENT_STATUSES
 
     @property
     def unknown(self) -> bool:
