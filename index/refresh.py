@@ -133,7 +133,7 @@ def _store_run(
     grades: dict[str, list[store.GradeRow]],
 ) -> RefreshResult:
     """Write the run in one transaction: complete, or rejected when a live crawl mostly failed."""
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = store.utc_now_naive()
     resources = [vars(r) for r in core.resource_records()]
     project_rows, grade_rows, stale = _rows(projects, crawls, grades, db, now, run.live)
     rejected = staleness.rejection(crawls, resources) if run.live else None

@@ -173,7 +173,7 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> None:
             continue
         connection.execute("BEGIN TRANSACTION")
         connection.execute(sql)
-        connection.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, _now()])
+        connection.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utc_now_naive()])
         connection.execute("COMMIT")
 
 
@@ -185,7 +185,7 @@ def begin_run(path: Path, *, mode: str, registry: str, capture_path: str, rubric
         row = connection.execute(
             """INSERT INTO runs (run_id, started_at, status, mode, registry, capture_path, rubric_version)
                VALUES (nextval('run_ids'), ?, 'running', ?, ?, ?, ?) RETURNING run_id""",
-            [_now(), mode, registry, capture_path, rubric_version],
+            [utc_now_naive(), mode, registry, capture_path, rubric_version],
         ).fetchone()
     assert row is not None
     return int(row[0])
@@ -210,7 +210,7 @@ def complete_run(
             _insert_columns(connection, "resources", run_id, list(resources))
             connection.execute(
                 "UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE run_id = ?",
-                [status, _now(), json.dumps(summary, sort_keys=True), run_id],
+                [status, utc_now_naive(), json.dumps(summary, sort_keys=True), run_id],
             )
             connection.execute("COMMIT")
         except BaseException:
@@ -234,14 +234,17 @@ def latest_complete_run(connection: duckdb.DuckDBPyConnection) -> int | None:
     return int(row[0]) if row else None
 
 
-def _now() -> datetime:
+def utc_now_naive() -> datetime:
+    """Now in UTC, without a zone: DuckDB TIMESTAMP columns hold naive UTC."""
     return datetime.now(UTC).replace(tzinfo=None)
 
 
 def mark_run(path: Path, run_id: int, status: str) -> None:
     """Set a run's status (e.g. `interrupted`) without touching its rows."""
     with open_writable(path) as connection:
-        connection.execute("UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?", [status, _now(), run_id])
+        connection.execute(
+            "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?", [status, utc_now_naive(), run_id]
+        )
 
 
 @dataclass(frozen=True)
