@@ -5,7 +5,8 @@ Entry points are a Hub model (info and card) and/or a GitHub repo (repo, README,
 From those, one hop: base models (with their cards), datasets named in the cards (info
 and card), GitHub repos linked, arXiv ids, PyPI packages in `pip install` lines, and Hub
 models linked from a README. Links in the base models' cards count as the project's own
-cards; links found in one-hop resources are not followed further.
+cards. Of the one-hop resources, only dataset cards are read for links, and only for
+the dataset's paper; other links found there are not followed.
 """
 
 from __future__ import annotations
@@ -146,7 +147,10 @@ def _follow_links(texts: list[str], fetchers: Fetchers, crawl: ProjectCrawl) -> 
     for repo in [r for r in links.github_repos(text) if r.lower() not in entry_repos][:MAX_LINKS_PER_KIND]:
         _github_repo("linked_github", repo, fetchers, crawl)
     dataset_infos = [f.data for f in crawl.of("dataset", "hf_dataset") if f.ok]
-    arxiv = _arxiv_of(infos) + links.arxiv_ids(text) + _arxiv_of(dataset_infos)
+    # A dataset's card names its paper ("**Paper:** arxiv.org/abs/…") even where the
+    # Hub shows no arxiv: tag; for a data-first project that paper is its own.
+    dataset_cards = "\n\n".join(f.data for f in crawl.of("dataset", "hf_dataset_card") if f.ok)
+    arxiv = _arxiv_of(infos) + links.arxiv_ids(text) + _arxiv_of(dataset_infos) + links.arxiv_ids(dataset_cards)
     for arxiv_id in _unique(arxiv)[:MAX_LINKS_PER_KIND]:
         crawl.add("arxiv", fetchers.arxiv.entry(arxiv_id))
     for package in links.pip_install_targets(text)[:MAX_LINKS_PER_KIND]:

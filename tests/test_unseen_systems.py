@@ -231,3 +231,44 @@ def test_lineage_is_followed_to_the_pretrained_base(tmp_path: Path) -> None:
     assert grades["llmdata"]["evidence"] == [f"{HUB}/datasets/lab/web-corpus"]
     assert grades["rldata"]["grade"] == "open"
     assert f"{HUB}/lab/Lm-7B" in grades["llmweights"]["evidence"]
+
+
+def data_first_system_captures() -> list[str]:
+    """A GitHub project whose contribution is a dataset; only the dataset's card links
+    the paper."""
+    readme = "# DataChat\n\nWe collect conversations: https://huggingface.co/datasets/dataco/datachat-conversations\n"
+    data_card = "# DataChat Conversations\n\n- **Paper:** https://arxiv.org/abs/2502.00002\n"
+    return [
+        line(f"{GITHUB}/repos/dataco/DataChat", json={"full_name": "dataco/DataChat", "default_branch": "main"}),
+        line(
+            f"{GITHUB}/repos/dataco/DataChat/readme",
+            json={"encoding": "base64", "content": base64.b64encode(readme.encode()).decode()},
+        ),
+        line(f"{GITHUB}/repos/dataco/DataChat/git/trees/main?recursive=1", json={"sha": "t", "tree": []}),
+        dataset_line("dataco/datachat-conversations"),
+        line(f"{HUB}/datasets/dataco/datachat-conversations/resolve/main/README.md", body=data_card),
+        line(
+            "https://export.arxiv.org/api/query?id_list=2502.00002",
+            body=ATOM.format(
+                id="2502.00002",
+                title="DataChat Conversations: crowd-sourced dialogues for alignment",
+                summary="We release a corpus of conversations for instruction tuning.",
+                extra="",
+            ),
+        ),
+    ]
+
+
+def test_the_paper_linked_from_a_dataset_card_is_the_projects_preprint(tmp_path: Path) -> None:
+    captures = tmp_path / "captures"
+    captures.mkdir()
+    (captures / "datachat.jsonl").write_text("\n".join(data_first_system_captures()) + "\n")
+    registry = tmp_path / "registry.yaml"
+    registry.write_text("projects:\n- id: datachat\n  name: DataChat\n  org: Dataco\n  github: dataco/DataChat\n")
+    db = str(tmp_path / "d.duckdb")
+    result = runner.invoke(app, ["refresh", "--registry", str(registry), "--replay", str(captures), "--db", db])
+    assert result.exit_code == 0, result.stderr
+    shown = runner.invoke(app, ["show", "datachat", "--db", db])
+    preprint = next(line for line in shown.stdout.splitlines() if line.lstrip().startswith("preprint"))
+    assert "partial" in preprint
+    assert "https://arxiv.org/abs/2502.00002" in shown.stdout
