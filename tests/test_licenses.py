@@ -11,6 +11,7 @@ import pytest
 from crawler.captures import capture_files, iter_records
 from index.evidence.licenses import (
     License,
+    code_license_in_text,
     is_permissive_content_license,
     licenses_in_text,
     normalise_license,
@@ -207,6 +208,28 @@ def test_names_found_in_text_normalise() -> None:
 @pytest.mark.parametrize("text", [None, 17, b"MIT License", ["MIT"]])
 def test_text_of_the_wrong_type_has_no_licenses(text: object) -> None:
     assert licenses_in_text(text) == []  # type: ignore[arg-type]
+
+
+WIZARDLM_BADGES = (
+    "[![Code License](https://img.shields.io/badge/Code%20License-Apache_2.0-green.svg)](https://x/LICENSE)\n"
+    "[![Data License](https://img.shields.io/badge/Data%20License-CC%20By%20NC%204.0-red.svg)](https://x/DATA)\n"
+    "The model weights are under the Llama 2 License.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("readme", "code_license"),
+    [
+        (WIZARDLM_BADGES, "Apache 2.0"),
+        ("Our code is released under the MIT License; the weights under CC-BY-NC-4.0.", "MIT License"),
+        ("## License\n\nApache 2.0\n", "Apache 2.0"),
+        ("Weights: Llama 2 License. Data: CC BY NC 4.0.", None),  # several, none said to be the code's
+        ("# A repo\n\nNo word on licensing here.", None),
+        ("", None),
+    ],
+)
+def test_code_license_stated_in_a_readme(readme: str, code_license: str | None) -> None:
+    assert code_license_in_text(readme) == code_license
 
 
 # --- real captures ---------------------------------------------------------------------

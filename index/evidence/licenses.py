@@ -70,6 +70,27 @@ def licenses_in_text(text: str) -> list[str]:
     return _unique_by_identity([candidate.text for candidate in chosen])
 
 
+def code_license_in_text(readme: str) -> str | None:
+    """The license a README states for the repository's code, for repos whose license
+    GitHub could not detect: a "Code License" badge or line, else the one license the
+    README names. A README naming several (model, data, code) without saying which is
+    the code's gives None."""
+    if not isinstance(readme, str) or not readme:
+        return None
+    for match in _BADGE.finditer(readme):
+        if _CODE_WORD.search(urllib.parse.unquote(match.group("label"))):
+            return next(iter(licenses_in_text(_badge_as_text(match))), None)
+    for line in readme.splitlines():
+        if _CODE_LICENSE_LINE.search(line) and licenses_in_text(line):
+            return licenses_in_text(line)[0]
+    named = licenses_in_text(readme)
+    return named[0] if len(named) == 1 else None
+
+
+_CODE_WORD = re.compile(r"\bcode\b", re.IGNORECASE)
+_CODE_LICENSE_LINE = re.compile(r"\bcode\b[^.\n]{0,30}\blicen[sc]e|\blicen[sc]e\b[^.\n]{0,15}\bcode\b", re.IGNORECASE)
+
+
 # --- SPDX lookups ----------------------------------------------------------------------
 
 

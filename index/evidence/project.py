@@ -15,7 +15,7 @@ from crawler.links import Link, find_links
 from crawler.results import Fetched, ProjectCrawl
 from index.evidence.cards import Card, parse_card
 from index.evidence.code import Readme, RepoCode, classify_tree, readme_evidence
-from index.evidence.licenses import License, licenses_in_text, normalise_license
+from index.evidence.licenses import License, code_license_in_text, licenses_in_text, normalise_license
 from index.evidence.names import identity_tokens
 from index.evidence.papers import Paper, parse_arxiv_feed
 
@@ -300,20 +300,30 @@ def _repos(crawl: ProjectCrawl, role: str) -> list[RepoEvidence]:
         tree = trees.get(repo.target)
         data = repo.data if repo.ok else {}
         license_data = data.get("license") if isinstance(data.get("license"), dict) else None
+        readme_text = decode_readme(readme.data) if readme is not None and readme.ok else ""
         repos.append(
             RepoEvidence(
                 full_name=repo.target,
                 page_url=f"https://github.com/{data.get('full_name') or repo.target}",
                 found=repo.ok,
-                license=normalise_license(license_data.get("spdx_id"), "github") if license_data else None,
+                license=_repo_license(license_data, readme_text),
                 code=classify_tree(tree.data if tree is not None and tree.ok else None),
-                readme=readme_evidence(decode_readme(readme.data) if readme is not None and readme.ok else ""),
+                readme=readme_evidence(readme_text),
                 readme_url=readme.url if readme is not None and readme.ok else None,
                 archived=bool(data.get("archived")),
                 directories=_directories(tree.data if tree is not None and tree.ok else None),
             )
         )
     return repos
+
+
+def _repo_license(license_data: dict | None, readme: str) -> License | None:
+    """GitHub's detected license; where it detected none (no LICENSE file, or one it
+    cannot match: NOASSERTION), the code license the README states."""
+    detected = normalise_license(license_data.get("spdx_id"), "github") if license_data else None
+    if detected is not None and detected.spdx is not None:
+        return detected
+    return normalise_license(code_license_in_text(readme), "readme") or detected
 
 
 def _directories(tree: Any) -> frozenset[str]:
