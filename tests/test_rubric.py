@@ -452,6 +452,20 @@ LICENSE_CASES = [
     ),
     case("none", project(released=model(license_ids=())), "license", "closed", "license.none"),
     case(
+        "non-osi-model-behind-agreement-open-code",
+        project(
+            released=model(
+                license_ids=("llama3",), gated="manual", gate_text="You agree to the Nimbus Community License."
+            ),
+            repos=(repo(),),
+        ),
+        "license",
+        "closed",
+        "license.model_behind_non_osi_agreement",
+        hub_page(RELEASED),
+        github_page(OWN_REPO),
+    ),
+    case(
         "only-base-licensed",
         project(released=model(license_ids=()), bases=(model(BASE),)),
         "license",

@@ -233,6 +233,19 @@ def license(ev: ProjectEvidence) -> Grade:  # noqa: A001 - the criterion's id
     open_ones = [lic for lic, _ in found if h.is_open_license(lic)]
     urls = [u for _, u in found]
     encumbered = [m for m in released if m.gate_asks_to_accept_terms]
+    # Open code does not open a model nobody may inspect without first signing its
+    # non-OSI license: the experts grade such systems closed, as RUBRIC.md's closed
+    # column reads ("custom / community licenses are not OSI-approved").
+    signed_away = [m for m in encumbered if m.licenses and not any(h.is_open_license(lic) for lic in m.licenses)]
+    if signed_away:
+        model_names = ", ".join(sorted({lic.spdx or lic.raw for m in signed_away for lic in m.licenses}))
+        return h.grade(
+            "license",
+            "closed",
+            f"the model can only be inspected after accepting its non-OSI license ({model_names})",
+            [m.page_url for m in signed_away] + urls,
+            "license.model_behind_non_osi_agreement",
+        )
     if len(open_ones) == len(found) and encumbered:
         return h.grade(
             "license",
