@@ -533,6 +533,30 @@ OPENCODE_CASES = [
         "closed",
         "opencode.none",
     ),
+    case(
+        "own-base-and-tuning-with-only-finetuning-and-its-utils",
+        project(
+            released=model(),
+            bases=(model(BASE),),
+            repos=(repo(files=("recipes/finetuning.py", "recipes/utils/train_utils.py", "recipes/configs/training.py")),),
+        ),
+        "opencode",
+        "partial",
+        "opencode.one_stage_only",
+        github_page(OWN_REPO),
+    ),
+    case(
+        "own-base-and-tuning-with-pretraining-and-finetuning",
+        project(
+            released=model(),
+            bases=(model(BASE),),
+            repos=(repo(files=("scripts/pretrain.py", "scripts/finetune.py", "nimbus/train_utils.py")),),
+        ),
+        "opencode",
+        "open",
+        "opencode.training_code_public",
+        github_page(OWN_REPO),
+    ),
 ]
 
 OWN_PAPER = paper(

@@ -7,6 +7,7 @@ from the calibration set's pattern of expert grades, stated where they are used.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from index.evidence.cards import SECTION_KINDS
@@ -29,6 +30,7 @@ DATASHEET_OPEN_SECTIONS = 4
 # Code documentation beyond a README: a docs folder or several documentation pages.
 DOCS_PAGES_FOR_COMPREHENSIVE = 10
 README_MIN_WORDS = 100
+PRETRAINING_PATH = re.compile(r"pre[-_]?train", re.IGNORECASE)
 
 
 def opencode(ev: ProjectEvidence) -> Grade:
@@ -70,17 +72,23 @@ def opencode(ev: ProjectEvidence) -> Grade:
 def _stages_in_code(repos: list, stages: frozenset[str]) -> frozenset[str]:
     """Stages the training code covers. Paths cannot tell pre-training from fine-tuning
     scripts reliably (a fine-tune's `train.py`), so for a system with one stage of its
-    own, any training code covers it."""
+    own, any training code covers it. Otherwise pre-training needs code that says so, or
+    training code in a repo with no fine-tuning code: beside fine-tuning scripts, a
+    generic `train_utils.py` serves the fine-tuning."""
     if not repos:
         return frozenset()
     if len(stages) <= 1:
         return stages
     found = set()
-    if any(r.code.training_files for r in repos):
+    if any(_pretrains(r.code.training_files) or not r.code.finetuning_files for r in repos if r.code.training_files):
         found.add("pretraining")
     if any(r.code.finetuning_files for r in repos):
         found.add("tuning")
     return frozenset(found)
+
+
+def _pretrains(paths: tuple[str, ...]) -> bool:
+    return any(PRETRAINING_PATH.search(path) for path in paths)
 
 
 def llmdata(ev: ProjectEvidence) -> Grade:
