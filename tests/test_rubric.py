@@ -538,7 +538,9 @@ OPENCODE_CASES = [
         project(
             released=model(),
             bases=(model(BASE),),
-            repos=(repo(files=("recipes/finetuning.py", "recipes/utils/train_utils.py", "recipes/configs/training.py")),),
+            repos=(
+                repo(files=("recipes/finetuning.py", "recipes/utils/train_utils.py", "recipes/configs/training.py")),
+            ),
         ),
         "opencode",
         "partial",
@@ -850,6 +852,14 @@ CODE_CASES = [
         "partial",
         "api.restricted_access",
         hub_page(RELEASED),
+    ),
+    case(
+        "readme-deployment-section",
+        project(repos=(repo(readme_md="# nimbus\n\n## Deployment\n\nStart an OpenAI-compatible server with vLLM.\n"),)),
+        "api",
+        "open",
+        "api.documented",
+        readme_url(OWN_REPO),
     ),
     case("open-weights-are-not-an-api", project(released=model()), "api", "closed", "api.none"),
 ]

@@ -309,7 +309,7 @@ _SECTION_KEYWORDS = {
         "模型 架构 权重",
     ),
     "api": (
-        r"\bapis?\b|\bopenai[- ]compatible|\bserv(e|er|ing)\b|\bendpoints?\b",
+        r"\bapis?\b|\bopenai[- ]compatible|\bserv(e|er|ing)\b|\bendpoints?\b|\bdeploy",
         "接口",
     ),
     "citation": (r"\bcit(e|ation|ing)\b|\bbibtex\b|\breferences?\b", "引用"),

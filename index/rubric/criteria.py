@@ -469,7 +469,11 @@ def api(ev: ProjectEvidence) -> Grade:
     documented = [r for r in h.own_repos(ev) if r.readme_url and "api" in r.readme.sections]
     if documented:
         return h.grade(
-            "api", "open", "the system's README documents an API", [r.readme_url for r in documented], "api.documented"
+            "api",
+            "open",
+            "the system's README documents an API, or serving the model behind one",
+            [r.readme_url for r in documented],
+            "api.documented",
         )
     # Hosting weights is not an API; access behind an agreement is the restricted kind.
     restricted = [m for m in h.released_models(ev) if m.found and m.gated]
