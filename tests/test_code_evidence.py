@@ -32,6 +32,7 @@ def _categories(code: RepoCode, path: str) -> set[str]:
         "examples": code.example_files,
         "packaging": code.packaging_files,
         "package_build": code.package_build_files,
+        "api_spec": code.api_spec_files,
     }
     return {name for name, files in fields.items() if path in files}
 
@@ -87,6 +88,9 @@ def _categories(code: RepoCode, path: str) -> set[str]:
         ("requirements/base.txt", {"packaging"}),
         ("deploy/Dockerfile", {"packaging"}),
         ("model.py", set()),
+        ("docs/docs/api/inference-openapi.json", {"api_spec"}),
+        ("api/swagger.yaml", {"api_spec"}),
+        ("inference/worker/openapi_parser.py", {"inference"}),  # code that reads a spec is not one
     ],
 )
 def test_path_categories(path: str, categories: set[str]) -> None:

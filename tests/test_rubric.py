@@ -861,6 +861,22 @@ CODE_CASES = [
         "api.documented",
         readme_url(OWN_REPO),
     ),
+    case(
+        "openapi-spec-in-own-repo",
+        project(repos=(repo(files=("docs/api/openapi.json", "server/app.py")),)),
+        "api",
+        "open",
+        "api.openapi_spec",
+        github_page(OWN_REPO),
+    ),
+    case(
+        "hosted-inference-disabled-beats-gate",
+        project(released=model(gated="auto", hosted_inference_disabled=True)),
+        "api",
+        "closed",
+        "api.hosted_inference_disabled",
+        hub_page(RELEASED),
+    ),
     case("open-weights-are-not-an-api", project(released=model()), "api", "closed", "api.none"),
 ]
 
@@ -1027,6 +1043,15 @@ def test_repo_names_mark_encrypted_and_delta_releases(repo_id: str, encrypted: b
         Fetched(f"https://huggingface.co/api/models/{repo_id}", "hf_model", repo_id, 200, info), None
     )
     assert (evidence.encrypted, evidence.delta_only) == (encrypted, delta)
+
+
+@pytest.mark.parametrize(
+    ("card_data", "disabled"), [({"inference": False}, True), ({"inference": True}, False), ({}, False)]
+)
+def test_a_cards_inference_false_marks_hosted_inference_disabled(card_data: dict, disabled: bool) -> None:
+    info = ModelInfo(id=RELEASED, tags=["pytorch"], pipeline_tag="text-generation", cardData=card_data)
+    evidence = model_evidence(Fetched(f"{HUB}/api/models/{RELEASED}", "hf_model", RELEASED, 200, info), None)
+    assert evidence.hosted_inference_disabled is disabled
 
 
 @pytest.mark.parametrize(

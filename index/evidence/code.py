@@ -25,11 +25,12 @@ class RepoCode:
     example_files: tuple[str, ...]  # examples/, notebooks, tutorials
     packaging_files: tuple[str, ...]  # build files, requirements, Dockerfiles
     package_build_files: tuple[str, ...]  # the packaging files that build a package
+    api_spec_files: tuple[str, ...]  # OpenAPI / Swagger descriptions of an HTTP API
     source_file_count: int  # code files, outside tests and vendored code
     truncated: bool  # GitHub cut the tree short: absence proves less
 
 
-_EMPTY_REPO = RepoCode((), (), (), (), (), (), (), (), 0, False)
+_EMPTY_REPO = RepoCode((), (), (), (), (), (), (), (), (), 0, False)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ _DOC_SITE_FILES = _words("mkdocs.yml mkdocs.yaml .readthedocs.yml .readthedocs.y
 # Markdown about the project's governance rather than its code.
 _NOT_DOC_NAMES = re.compile(r"^(readme|license|licence|.*_license|code_of_conduct|security|funding|changelog)")
 _PACKAGE_BUILD_FILES = _words("setup.py setup.cfg pyproject.toml cargo.toml package.json go.mod meta.yaml")
+_API_SPEC_NAME = re.compile(r"openapi|swagger")
+_API_SPEC_EXTENSIONS = _words(".json .yaml .yml")
 _DEPENDENCY_FILES = re.compile(
     r"^(requirements.*\.txt|environment\.ya?ml|pipfile(\.lock)?|poetry\.lock"
     r"|dockerfile(\..*)?|.*\.dockerfile)$"
@@ -143,6 +146,7 @@ def classify_tree(tree_json: object) -> RepoCode:
         example_files=_select(own_files, _FileFacts.is_example),
         packaging_files=_select(own_files, _FileFacts.is_packaging),
         package_build_files=_select(own_files, _FileFacts.is_package_build),
+        api_spec_files=_select(own_files, _FileFacts.is_api_spec),
         source_file_count=sum(1 for facts in own_files if facts.is_source),
         truncated=tree_json.get("truncated") is True,
     )
@@ -265,6 +269,9 @@ class _FileFacts:
         if self.suffix == _NOTEBOOK or any(part in _EXAMPLE_DIRS for part in self.dirs):
             return True
         return self.is_source and bool(self.stem_words) and self.stem_words[0].startswith("example")
+
+    def is_api_spec(self) -> bool:
+        return self.suffix in _API_SPEC_EXTENSIONS and bool(_API_SPEC_NAME.search(self.name))
 
     def is_package_build(self) -> bool:
         return self.name in _PACKAGE_BUILD_FILES

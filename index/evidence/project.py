@@ -69,6 +69,7 @@ class ModelEvidence:
     card_says_tuned: bool = False  # the card says the model was tuned from another
     has_config: bool = False  # a config.json: the architecture in machine-readable form
     gate_text: str = ""  # what the Hub's access gate asks (extra_gated_* front matter)
+    hosted_inference_disabled: bool = False  # the card's `inference: false` turns off the Hub's API
 
     @property
     def gate_asks_to_accept_terms(self) -> bool:
@@ -227,6 +228,7 @@ def model_evidence(info: Fetched, card: Fetched | None) -> ModelEvidence:
         card_says_tuned=parsed_card is not None and bool(TUNED_FROM_WORDS.search(parsed_card.body)),
         has_config="config.json" in files,
         gate_text=" ".join(str(v) for k, v in metadata.items() if k.startswith("extra_gated")),
+        hosted_inference_disabled=metadata.get("inference") is False,
     )
 
 

@@ -475,6 +475,27 @@ def api(ev: ProjectEvidence) -> Grade:
             [r.readme_url for r in documented],
             "api.documented",
         )
+    specified = [r for r in h.own_repos(ev) if r.code.api_spec_files]
+    if specified:
+        example = specified[0].code.api_spec_files[0]
+        return h.grade(
+            "api",
+            "open",
+            f"the system's repo publishes an OpenAPI description of its API ({example})",
+            [r.page_url for r in specified],
+            "api.openapi_spec",
+        )
+    # The makers switched off the Hub's hosted inference for the model: no API there,
+    # whatever the download gate asks.
+    disabled = [m for m in h.released_models(ev) if m.found and m.hosted_inference_disabled]
+    if disabled:
+        return h.grade(
+            "api",
+            "closed",
+            "the model card turns off hosted inference (inference: false) and no API is documented",
+            [m.page_url for m in disabled],
+            "api.hosted_inference_disabled",
+        )
     # Hosting weights is not an API; access behind an agreement is the restricted kind.
     restricted = [m for m in h.released_models(ev) if m.found and m.gated]
     if restricted:
