@@ -5,8 +5,9 @@ Entry points are a Hub model (info and card) and/or a GitHub repo (repo, README,
 From those, one hop: base models (with their cards), datasets named in the cards (info
 and card), GitHub repos linked, arXiv ids, PyPI packages in `pip install` lines, and Hub
 models linked from a README. Links in the base models' cards count as the project's own
-cards. Of the one-hop resources, only dataset cards are read for links, and only for
-the dataset's paper; other links found there are not followed.
+cards; for a project with no Hub entry, the metadata (datasets, arxiv tags) of the Hub
+models its README links counts as its own. Of the one-hop resources, only dataset cards
+are read for links, and only for the dataset's paper; other links there are not followed.
 """
 
 from __future__ import annotations
@@ -138,12 +139,16 @@ def _follow_links(texts: list[str], fetchers: Fetchers, crawl: ProjectCrawl) -> 
     infos = [f.data for role in ("model", "base") for f in crawl.of(role, "hf_model") if f.ok]
     entry_repos = {f.target.lower() for f in crawl.of("github", "github_repo")}
 
-    for dataset in _unique(_datasets_of(infos) + links.hf_datasets(text))[:MAX_LINKS_PER_KIND]:
-        crawl.add("dataset", fetchers.hub.dataset(dataset))
-        crawl.add("dataset", fetchers.hub.dataset_card(dataset))
     crawled_models = {f.target for f in crawl.of("model") + crawl.of("base")}
     for model in [m for m in links.hf_models(text) if m not in crawled_models][:MAX_LINKS_PER_KIND]:
         _model_with_card("linked_model", model, fetchers, crawl)
+    if not infos:
+        # A GitHub project's released models are the Hub models its README links: the
+        # datasets and papers their metadata names are the project's own.
+        infos = [f.data for f in crawl.of("linked_model", "hf_model") if f.ok]
+    for dataset in _unique(_datasets_of(infos) + links.hf_datasets(text))[:MAX_LINKS_PER_KIND]:
+        crawl.add("dataset", fetchers.hub.dataset(dataset))
+        crawl.add("dataset", fetchers.hub.dataset_card(dataset))
     for repo in [r for r in links.github_repos(text) if r.lower() not in entry_repos][:MAX_LINKS_PER_KIND]:
         _github_repo("linked_github", repo, fetchers, crawl)
     dataset_infos = [f.data for f in crawl.of("dataset", "hf_dataset") if f.ok]

@@ -259,16 +259,56 @@ def data_first_system_captures() -> list[str]:
     ]
 
 
-def test_the_paper_linked_from_a_dataset_card_is_the_projects_preprint(tmp_path: Path) -> None:
+def show_after_replay(tmp_path: Path, project_id: str, github: str, lines: list[str]) -> dict[str, str]:
+    """Refresh one GitHub-entry project from `lines`; `show`'s line per criterion."""
     captures = tmp_path / "captures"
     captures.mkdir()
-    (captures / "datachat.jsonl").write_text("\n".join(data_first_system_captures()) + "\n")
+    (captures / f"{project_id}.jsonl").write_text("\n".join(lines) + "\n")
     registry = tmp_path / "registry.yaml"
-    registry.write_text("projects:\n- id: datachat\n  name: DataChat\n  org: Dataco\n  github: dataco/DataChat\n")
+    registry.write_text(f"projects:\n- id: {project_id}\n  name: X\n  org: X\n  github: {github}\n")
     db = str(tmp_path / "d.duckdb")
     result = runner.invoke(app, ["refresh", "--registry", str(registry), "--replay", str(captures), "--db", db])
     assert result.exit_code == 0, result.stderr
-    shown = runner.invoke(app, ["show", "datachat", "--db", db])
-    preprint = next(line for line in shown.stdout.splitlines() if line.lstrip().startswith("preprint"))
-    assert "partial" in preprint
-    assert "https://arxiv.org/abs/2502.00002" in shown.stdout
+    shown = runner.invoke(app, ["show", project_id, "--db", db])
+    assert shown.exit_code == 0, shown.stderr
+    blocks: dict[str, list[str]] = {}
+    current = None
+    for text in shown.stdout.splitlines()[1:]:
+        first_word = text.split()[0] if text.split() else ""
+        current = first_word if first_word in CRITERIA else current
+        blocks.setdefault(current, []).append(text)
+    return {criterion: "\n".join(blocks[criterion]) for criterion in CRITERIA}
+
+
+def test_the_paper_linked_from_a_dataset_card_is_the_projects_preprint(tmp_path: Path) -> None:
+    shown = show_after_replay(tmp_path, "datachat", "dataco/DataChat", data_first_system_captures())
+    assert "partial" in shown["preprint"].splitlines()[0]
+    assert "https://arxiv.org/abs/2502.00002" in shown["preprint"]
+
+
+def test_a_github_projects_linked_model_names_its_data_and_papers(tmp_path: Path) -> None:
+    readme = "# ChatRNN\n\nWeights: https://huggingface.co/rnnco/rnn-raven\n"
+    info = {
+        "id": "rnnco/rnn-raven",
+        "tags": ["pytorch", "dataset:rnnco/rnn-corpus", "arxiv:2503.00003"],
+        "pipeline_tag": "text-generation",
+        "cardData": {"datasets": ["rnnco/rnn-corpus"]},
+        "siblings": [{"rfilename": "rnn-raven-7b.pth"}],
+    }
+    lines = [
+        line(f"{GITHUB}/repos/rnnco/ChatRNN", json={"full_name": "rnnco/ChatRNN", "default_branch": "main"}),
+        line(
+            f"{GITHUB}/repos/rnnco/ChatRNN/readme",
+            json={"encoding": "base64", "content": base64.b64encode(readme.encode()).decode()},
+        ),
+        line(f"{GITHUB}/repos/rnnco/ChatRNN/git/trees/main?recursive=1", json={"sha": "t", "tree": []}),
+        line(f"{HUB}/api/models/rnnco/rnn-raven", json=info),
+        dataset_line("rnnco/rnn-corpus"),
+        line(
+            "https://export.arxiv.org/api/query?id_list=2503.00003",
+            body=ATOM.format(id="2503.00003", title="ChatRNN: a recurrent chat model", summary="", extra=""),
+        ),
+    ]
+    shown = show_after_replay(tmp_path, "chatrnn", "rnnco/ChatRNN", lines)
+    assert "https://huggingface.co/datasets/rnnco/rnn-corpus" in shown["llmdata"]
+    assert "https://arxiv.org/abs/2503.00003" in shown["preprint"]
