@@ -830,6 +830,35 @@ CODE_CASES = [
         "package.none",
     ),
     case(
+        "pypi-page-linked-from-own-readme",
+        project(
+            repos=(
+                repo(
+                    readme_md="# nimbus\n\n[![PyPi](https://img.shields.io/pypi/v/nimbus)](https://pypi.org/project/nimbus/)\n"
+                ),
+            )
+        ),
+        "package",
+        "open",
+        "package.pypi_page_linked",
+        readme_url(OWN_REPO),
+    ),
+    case(
+        "pypi-page-of-a-dependency-is-not-the-systems",
+        project(
+            repos=(
+                repo(
+                    files=("nimbus/__init__.py", "pyproject.toml"),
+                    readme_md="# nimbus\n\nNeeds [torch](https://pypi.org/project/torch/).\n",
+                ),
+            )
+        ),
+        "package",
+        "partial",
+        "package.source_only",
+        github_page(OWN_REPO),
+    ),
+    case(
         "source-only",
         project(repos=(repo(files=("cloudkit/__init__.py", "pyproject.toml")),)),
         "package",

@@ -453,6 +453,15 @@ def package(ev: ProjectEvidence) -> Grade:
             [p.page_url for p in own],
             "package.versioned_release",
         )
+    pages = h.own_pypi_pages(ev)
+    if pages:
+        return h.grade(
+            "package",
+            "open",
+            f"the system's README links its package on PyPI ({pages[0][0]})",
+            [u for _, u in pages],
+            "package.pypi_page_linked",
+        )
     installable = [r for r in h.own_repos(ev) if r.code.package_build_files]
     if installable:
         return h.grade(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from crawler.links import normalise_package_name
+from crawler.links import find_links, normalise_package_name
 from index.evidence.cards import Card
 from index.evidence.licenses import License, is_permissive_content_license
 from index.evidence.names import names_the_system, same_owner
@@ -160,6 +160,20 @@ def own_packages(ev: ProjectEvidence) -> tuple[PackageEvidence, ...]:
         ):
             found.append(package)
     return tuple(found)
+
+
+def own_pypi_pages(ev: ProjectEvidence) -> tuple[tuple[str, str], ...]:
+    """(package, README URL) for PyPI project pages an own repo's README links, where the
+    package is that repo's (named like it) or names the system: a release on PyPI even
+    when its PyPI record was not fetched."""
+    found = []
+    for repo in own_repos(ev):
+        for link in find_links(repo.readme.text):
+            if link.kind != "pypi" or not repo.readme_url:
+                continue
+            if link.target == normalise_package_name(repo.name) or names_the_system(link.target, ev.identity):
+                found.append((link.target, repo.readme_url))
+    return tuple(dict.fromkeys(found))
 
 
 def models_for_docs(ev: ProjectEvidence) -> tuple[ModelEvidence, ...]:
