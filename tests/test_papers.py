@@ -15,6 +15,7 @@ from index.evidence.papers import (
     is_peer_reviewed,
     paper_topics,
     parse_arxiv_feed,
+    venue_stated_with_link,
 )
 
 FEED_HEAD = (
@@ -239,3 +240,36 @@ def test_refinedweb_entry(calibration: Path) -> None:
     )
     assert refinedweb.url == "https://arxiv.org/abs/2306.01116"
     assert "data" in refinedweb.topics
+
+
+@pytest.mark.parametrize(
+    ("text", "arxiv_id", "venue"),
+    [
+        (
+            '📃 <a href="https://arxiv.org/abs/2103.10360" target="_blank">[GLM@ACL 22]</a> '
+            '<a href="https://github.com/THUDM/GLM">[GitHub]</a> • 📃 '
+            '<a href="https://arxiv.org/abs/2210.02414" target="_blank">[GLM-130B@ICLR 23]</a>',
+            "2210.02414",
+            "ICLR 23",
+        ),
+        (
+            '<a href="https://arxiv.org/abs/2304.12244" target="_blank">[WizardLM] @ICLR2024</a>',
+            "2304.12244",
+            "ICLR2024",
+        ),
+        ("[GLM: General Language Model](https://arxiv.org/abs/2103.10360) (ACL 2022)", "2103.10360", "ACL 2022"),
+        ("* [ACL 2022] [P-Tuning v2](https://arxiv.org/pdf/2110.07602.pdf)", "2110.07602", "ACL 2022"),
+        # A label after one link is not the next link's.
+        (
+            "| [A](https://arxiv.org/abs/1111.11111) (ACL 2022) | [B](https://arxiv.org/abs/2222.22222) |",
+            "2222.22222",
+            None,
+        ),
+        # A venue on another line, or none at all.
+        ("Paper: https://arxiv.org/abs/2401.00001\n\nWe thank the ACL 2022 reviewers.", "2401.00001", None),
+        ("Paper: https://arxiv.org/abs/2401.00001", "2401.00001", None),
+        ("(ACL 2022) https://arxiv.org/abs/2401.00002", "2401.00001", None),  # another paper's id
+    ],
+)
+def test_venue_stated_with_link(text: str, arxiv_id: str, venue: str | None) -> None:
+    assert venue_stated_with_link(text, arxiv_id) == venue

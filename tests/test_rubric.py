@@ -624,6 +624,30 @@ PAPER_CASES = [
         "paper.covers_some",
         REVIEWED_ARCHITECTURE_PAPER.url,
     ),
+    case(
+        "venue-written-beside-the-link-in-own-card",
+        project(
+            released=model(
+                BASE,
+                card_md=f"# Nimbus\n\n[Nimbus: A Recurrent Architecture]({ARCHITECTURE_ONLY_PAPER.url}) (ICLR 2024)\n",
+            ),
+            papers=(ARCHITECTURE_ONLY_PAPER,),
+        ),
+        "paper",
+        "partial",
+        "paper.covers_some",
+        ARCHITECTURE_ONLY_PAPER.url,
+    ),
+    case(
+        "venue-beside-a-cited-paper-is-not-the-systems",
+        project(
+            released=model(card_md=f"# Nimbus\n\nBuilds on [FlashAttention]({CITED_PAPER.url}) (NeurIPS 2022)\n"),
+            papers=(OWN_PAPER, replace(CITED_PAPER, peer_reviewed=False, journal_ref=None)),
+        ),
+        "paper",
+        "closed",
+        "paper.none",
+    ),
     case("own-not-reviewed", project(released=model(), papers=(OWN_PAPER,)), "paper", "closed", "paper.none"),
     case("cited-reviewed", project(released=model(), papers=(CITED_PAPER,)), "paper", "closed", "paper.none"),
     case(

@@ -142,6 +142,35 @@ def _clause_reports_acceptance(clause: str) -> bool:
     return bool(_GENERIC_VENUE.search(clause) and _ACCEPTANCE.search(clause))
 
 
+_VENUE_WITH_YEAR = re.compile(rf"\b(?:{_VENUE_ACRONYMS})\s*['’]?\s*(?:(?:19|20)\d\d|\d\d)\b", re.IGNORECASE)
+_ANY_URL = re.compile(r"https?://\S+")
+_NEAR_LINK = 120  # characters around a link where a venue label belongs to it
+
+
+def venue_stated_with_link(text: str, arxiv_id: str) -> str | None:
+    """A venue with its year that a README or card writes next to its link to this arXiv
+    paper: "[GLM@ACL 22]", "(ACL 2022)", "* [ICLR 2024] [Title](…)". Only the same line
+    counts, and not past a neighbouring link, so a list of papers does not lend one
+    paper's venue to the next."""
+    if not isinstance(text, str) or not arxiv_id:
+        return None
+    link = re.compile(rf"arxiv\.org/(?:abs|pdf)/{re.escape(arxiv_id)}(?:v\d+)?(?:\.pdf)?\b", re.IGNORECASE)
+    for match in link.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        line_end = len(text) if line_end == -1 else line_end
+        after = text[match.end() : min(line_end, match.end() + _NEAR_LINK)]
+        after = _ANY_URL.split(after, maxsplit=1)[0]
+        before = text[max(line_start, match.start() - _NEAR_LINK) : match.start()]
+        # A label before the link is this link's only when no other link precedes it
+        # ("[A](…) (ACL 2022) | [B](…)": the label is A's).
+        before = "" if _ANY_URL.search(before) else before
+        venue = _VENUE_WITH_YEAR.search(after) or _VENUE_WITH_YEAR.search(before)
+        if venue:
+            return venue.group(0)
+    return None
+
+
 # --- topics ----------------------------------------------------------------------------
 
 _TOPIC_PATTERNS = {

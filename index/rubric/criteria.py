@@ -356,9 +356,10 @@ def preprint(ev: ProjectEvidence) -> Grade:
 
 
 def paper(ev: ProjectEvidence) -> Grade:
-    reviewed = [p for p in h.own_papers(ev) if p.peer_reviewed]
+    venues = {p: h.peer_review_venue(ev, p) for p in h.own_papers(ev)}
+    reviewed = [p for p, venue in venues.items() if venue]
     if reviewed:
-        venue = reviewed[0].journal_ref or reviewed[0].doi or reviewed[0].comment
+        venue = venues[reviewed[0]]
         coverage = _covers_every_stage(reviewed, ev)
         if coverage:
             return h.grade(
@@ -375,13 +376,13 @@ def paper(ev: ProjectEvidence) -> Grade:
             [p.url for p in reviewed],
             "paper.covers_some",
         )
-    venues = [link.url for link in ev.own_links if link.kind == "proceedings"]
-    if venues:
+    proceedings = [link.url for link in ev.own_links if link.kind == "proceedings"]
+    if proceedings:
         return h.grade(
             "paper",
             "partial",
             "the system's documentation links a peer-reviewed venue",
-            venues,
+            proceedings,
             "paper.proceedings_link",
         )
     return h.nothing("paper", "no peer-reviewed paper (journal_ref, DOI or proceedings link)", "paper.none")

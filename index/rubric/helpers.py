@@ -12,7 +12,7 @@ from crawler.links import find_links, normalise_package_name
 from index.evidence.cards import Card
 from index.evidence.licenses import License, is_permissive_content_license
 from index.evidence.names import names_the_system, same_owner
-from index.evidence.papers import Paper
+from index.evidence.papers import Paper, venue_stated_with_link
 from index.evidence.project import DatasetEvidence, ModelEvidence, PackageEvidence, ProjectEvidence, RepoEvidence
 from index.rubric.grades import Grade
 
@@ -141,6 +141,19 @@ def is_open_license(lic: License) -> bool:
 def own_papers(ev: ProjectEvidence) -> tuple[Paper, ...]:
     """Papers that name the system in their title, not tools it merely cites."""
     return tuple(p for p in ev.papers if names_the_system(p.title, ev.identity))
+
+
+def documentation_texts(ev: ProjectEvidence) -> list[str]:
+    """The makers' own words: the system's model cards and its own repos' READMEs."""
+    return [c.body for c, _ in cards(models_for_docs(ev))] + [r.readme.text for r in own_repos(ev)]
+
+
+def peer_review_venue(ev: ProjectEvidence, paper: Paper) -> str | None:
+    """Where the paper was peer reviewed: arXiv's journal_ref / DOI / comment, else the
+    venue the makers write beside their link to it ("[GLM@ACL 22]")."""
+    if paper.peer_reviewed:
+        return paper.journal_ref or paper.doi or paper.comment
+    return next(filter(None, (venue_stated_with_link(t, paper.arxiv_id) for t in documentation_texts(ev))), None)
 
 
 def own_packages(ev: ProjectEvidence) -> tuple[PackageEvidence, ...]:
