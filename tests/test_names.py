@@ -52,6 +52,10 @@ def test_sizes_versions_and_generic_words_alone_name_nothing(name: str) -> None:
         ("imoneoi/openchat", "OpenChat: Advancing Open-source Language Models with Mixed-Quality Data", True),
         ("imoneoi/openchat", "Self-Instruct: Aligning Language Models with Self-Generated Instructions", False),
         ("THUDM/ChatGLM-6B", "ChatGLM: A Family of Large Language Models from GLM-130B to GLM-4 All Tools", True),
+        # ChatGLM is the chat model of GLM: "chatglm" less the generic "chat" is "glm".
+        ("THUDM/ChatGLM-6B", "GLM: General Language Model Pretraining with Autoregressive Blank Infilling", True),
+        ("THUDM/ChatGLM-6B", "GLM-130B: An Open Bilingual Pre-trained Model", True),
+        ("ethanyanjiali/minChatGPT", "Chat with GPT models", False),
         (
             "THUDM/ChatGLM-6B",
             "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers",

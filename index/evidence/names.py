@@ -110,7 +110,23 @@ def names_the_system(text: str, identity: frozenset[str]) -> bool:
         # "RWKV" names ChatRWKV; require a long enough word so "chat" alone does not.
         if any(len(word) >= 4 and word in token for word in words):
             return True
+        # "GLM" names ChatGLM: a short word that is the token less one generic affix.
+        if words & _stems(token):
+            return True
     return False
+
+
+def _stems(token: str) -> frozenset[str]:
+    """The token less a generic prefix or suffix ("chatglm" -> "glm"), 3 letters or more."""
+    stems = set()
+    for generic in GENERIC_WORDS:
+        if len(generic) < 3 or len(token) - len(generic) < 3:
+            continue
+        if token.startswith(generic):
+            stems.add(token[len(generic) :])
+        if token.endswith(generic):
+            stems.add(token[: -len(generic)])
+    return frozenset(stem for stem in stems if stem not in GENERIC_WORDS)
 
 
 def same_owner(owner_a: str, owner_b: str) -> bool:
