@@ -15,8 +15,8 @@ from cli import app
 PINNED = {
     "exact agreement": 0.705,
     "within one step": 0.922,
-    "quadratic-weighted kappa": 0.595,
-    "Spearman of totals": 0.707,
+    "quadratic-weighted kappa": 0.592,
+    "Spearman of totals": 0.677,
 }
 
 

@@ -17,6 +17,7 @@ from index.evidence.cards import (
     heading_kinds,
     parse_card,
     split_front_matter,
+    without_credit_sections,
 )
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -610,3 +611,13 @@ def test_bare_title_lines_of_a_rendered_card_are_headings() -> None:
 def test_a_short_sentence_is_not_a_bare_title() -> None:
     card = parse_card("Intro text here.\n\nTraining data was public.\n\nMore text follows here.\n")
     assert "training_data" not in card.sections
+
+
+def test_credit_sections_are_left_out() -> None:
+    readme = (
+        "# Nimbus\n\nData: https://github.com/a/data\n\n## Acknowledgements\n\nThanks to https://github.com/b/helper\n\n"
+        "## Usage\n\nRun it.\n\n## Citation\n\n```\n@misc{x}\n```\n"
+    )
+    kept = without_credit_sections(readme)
+    assert "a/data" in kept and "Run it." in kept
+    assert "b/helper" not in kept and "@misc" not in kept

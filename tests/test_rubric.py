@@ -32,6 +32,7 @@ from index.evidence.project import (
     PackageEvidence,
     ProjectEvidence,
     RepoEvidence,
+    credited_repos,
     model_evidence,
 )
 from index.rubric.criteria import (
@@ -220,6 +221,7 @@ def project(
         identity=identity_tokens(entry_names),
         owners=frozenset(name.split("/")[0].lower() for name in entry_names),
         own_links=tuple(link for text in own_texts for link in find_links(text)),
+        credited_repos=credited_repos(own_texts),
     )
 
 
@@ -773,6 +775,33 @@ DATA_CASES = [
         dataset_page(TUNING_DATA),
     ),
     case("tuning-data-none", project(released=model()), "rldata", "closed", "rldata.none"),
+    case(
+        "tuning-data-repo-linked-in-the-readme",
+        project(
+            repos=(repo(readme_md="# nimbus\n\n## Data\n\nWe tune on https://github.com/labx/alpaca-data.\n"),),
+            linked_repos=(repo("labx/alpaca-data", files=("data/prepare_data.py",)),),
+        ),
+        "rldata",
+        "open",
+        "rldata.data_published",
+        github_page("labx/alpaca-data"),
+    ),
+    case(
+        "tuning-data-repo-only-thanked-or-its-license-linked",
+        project(
+            repos=(
+                repo(
+                    readme_md="# nimbus\n\n[![Code License](https://img.shields.io/badge/Code%20License-MIT-green.svg)]"
+                    "(https://github.com/labx/alpaca-data/blob/main/LICENSE)\n\n"
+                    "## Acknowledgements\n\nThanks to [Alpaca data](https://github.com/labx/alpaca-data).\n"
+                ),
+            ),
+            linked_repos=(repo("labx/alpaca-data", files=("data/prepare_data.py",)),),
+        ),
+        "rldata",
+        "closed",
+        "rldata.none",
+    ),
     case(
         "evaluation-data-is-not-training-data",
         project(released=model(), datasets=(dataset("cais/mmlu", card_md=LONG_DATASET_CARD),)),

@@ -594,6 +594,27 @@ def _sections(body: str, lines: list[_Line]) -> frozenset[str]:
     return frozenset(kind for kind in SECTION_KINDS if kind in kinds)
 
 
+# --- credits ----------------------------------------------------------------------------
+
+_CREDIT_HEADING = re.compile(
+    r"acknowledg|\bthanks?\b|credits?\b|citation|\bcite\b|references?\b|star history|contributors?\b"
+    r"|related (?:work|projects?)|致谢|引用",
+    re.IGNORECASE,
+)
+
+
+def without_credit_sections(markdown: str) -> str:
+    """The text less its acknowledgement, citation and reference sections, where links
+    credit others' work rather than name what the system is made of."""
+    lines = _card_lines(markdown or "")
+    headings = _find_headings(lines)
+    dropped: set[int] = set()
+    for heading, end in zip(headings, _section_ends(headings, len(lines)), strict=True):
+        if _CREDIT_HEADING.search(heading.title):
+            dropped.update(range(heading.index, end))
+    return "\n".join(line.text for n, line in enumerate(lines) if n not in dropped)
+
+
 # --- tables and hyper-parameters ---------------------------------------------------------
 
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$|^\s*\|\s*:?-+:?\s*\|\s*$")

@@ -13,7 +13,7 @@ from typing import Any
 from crawler.github import decode_readme
 from crawler.links import Link, find_links
 from crawler.results import Fetched, ProjectCrawl
-from index.evidence.cards import Card, parse_card
+from index.evidence.cards import Card, parse_card, without_credit_sections
 from index.evidence.code import Readme, RepoCode, classify_tree, readme_evidence
 from index.evidence.licenses import License, code_license_in_text, licenses_in_text, normalise_license
 from index.evidence.names import identity_tokens
@@ -155,6 +155,9 @@ class ProjectEvidence:
     identity: frozenset[str] = frozenset()  # words that name the system (see names.py)
     owners: frozenset[str] = frozenset()  # Hub / GitHub owners of the entry repos
     own_links: tuple[Link, ...] = ()  # links in the system's own cards and README
+    # GitHub repos (lower-case owner/name) the own texts link only to credit them: in an
+    # acknowledgements or citation section, or to their license file.
+    credited_repos: frozenset[str] = frozenset()
 
     @property
     def all_repos(self) -> tuple[RepoEvidence, ...]:
@@ -183,7 +186,23 @@ def extract(crawl: ProjectCrawl) -> ProjectEvidence:
         identity=identity_tokens(entry_names),
         owners=frozenset(name.split("/")[0].lower() for name in entry_names),
         own_links=tuple(link for text in own_texts for link in find_links(text)),
+        credited_repos=credited_repos(own_texts),
     )
+
+
+LICENSE_FILE_URL = re.compile(r"/(?:[A-Z_]*LICEN[CS]E[\w.-]*|COPYING[\w.-]*)$", re.IGNORECASE)
+
+
+def credited_repos(texts: list[str]) -> frozenset[str]:
+    """GitHub repos the texts link only to credit them (see ProjectEvidence.credited_repos)."""
+    linked = {link.target for text in texts for link in find_links(text) if link.kind == "github"}
+    as_material = {
+        link.target
+        for text in texts
+        for link in find_links(without_credit_sections(text))
+        if link.kind == "github" and not LICENSE_FILE_URL.search(link.url.rstrip("/"))
+    }
+    return frozenset(linked - as_material)
 
 
 def _models(crawl: ProjectCrawl, role: str) -> list[ModelEvidence]:

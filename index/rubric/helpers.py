@@ -122,11 +122,15 @@ def tuning_datasets(ev: ProjectEvidence) -> tuple[DatasetEvidence, ...]:
 
 
 def tuning_data_repos(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
-    """GitHub repos that publish instruction data (their name says so and they hold data)."""
+    """GitHub repos that publish instruction data (their name says so and they hold data),
+    unless the system's texts link them only to credit them."""
     return tuple(
         r
         for r in ev.all_repos
-        if r.found and TUNING_DATA_REPO_WORDS.search(r.full_name) and (r.code.data_files or "data" in r.readme.sections)
+        if r.found
+        and r.full_name.lower() not in ev.credited_repos
+        and TUNING_DATA_REPO_WORDS.search(r.full_name)
+        and (r.code.data_files or "data" in r.readme.sections)
     )
 
 
