@@ -416,6 +416,19 @@ WEIGHT_CASES = [
         hub_page(RELEASED),
     ),
     case(
+        "tuned-from-an-in-house-base-that-is-not-released",
+        project(
+            released=model(
+                card_md="# Nimbus 7B Chat\n\nDeveloped by Orbit Labs, which used 4.5T tokens of training data, "
+                "then aligned with SFT and DPO.\n"
+            )
+        ),
+        "llmweights",
+        "closed",
+        "llmweights.own_base_not_shared",
+        card_url(RELEASED),
+    ),
+    case(
         "trained-from-scratch",
         project(released=model(BASE)),
         "llmweights",

@@ -31,6 +31,9 @@ DATASHEET_OPEN_SECTIONS = 4
 DOCS_PAGES_FOR_COMPREHENSIVE = 10
 README_MIN_WORDS = 100
 PRETRAINING_PATH = re.compile(r"pre[-_]?train", re.IGNORECASE)
+# Trillions of training tokens is pre-training, not tuning: a tuned model's card that
+# states them describes a base its makers trained themselves.
+PRETRAINING_SCALE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:T|trillion)\s+tokens\b", re.IGNORECASE)
 
 
 def opencode(ev: ProjectEvidence) -> Grade:
@@ -206,6 +209,16 @@ def _weights(criterion: str, models: tuple[ModelEvidence, ...], what: str) -> Gr
 def llmweights(ev: ProjectEvidence) -> Grade:
     if not ev.bases and any(m.is_tuned and m.has_weights for m in h.released_models(ev)):
         tuned = [m for m in h.released_models(ev) if m.is_tuned]
+        in_house = [(m, scale) for m in tuned if m.card and (scale := PRETRAINING_SCALE.search(m.card.body))]
+        if in_house:
+            model, scale = in_house[0]
+            return h.grade(
+                "llmweights",
+                "closed",
+                f"the makers pre-trained their own base ({scale.group(0)}) but share only the tuned weights",
+                [model.card_url],
+                "llmweights.own_base_not_shared",
+            )
         return h.grade(
             "llmweights",
             "partial",
