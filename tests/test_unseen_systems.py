@@ -32,6 +32,26 @@ def dataset_line(repo_id: str) -> str:
     return line(f"{HUB}/api/datasets/{repo_id}", json=info)
 
 
+def github_lines(full_name: str, readme: str, tree: list[dict] | None = None, **repo: object) -> list[str]:
+    """A GitHub repo's three captures: repo (with `repo` fields), README, tree."""
+    info = {"full_name": full_name, "default_branch": "main", **repo}
+    return [
+        line(f"{GITHUB}/repos/{full_name}", json=info),
+        line(
+            f"{GITHUB}/repos/{full_name}/readme",
+            json={"encoding": "base64", "content": base64.b64encode(readme.encode()).decode()},
+        ),
+        line(f"{GITHUB}/repos/{full_name}/git/trees/main?recursive=1", json={"sha": "t", "tree": tree or []}),
+    ]
+
+
+def arxiv_line(arxiv_id: str, title: str, summary: str = "", extra: str = "") -> str:
+    return line(
+        f"https://export.arxiv.org/api/query?id_list={arxiv_id}",
+        body=ATOM.format(id=arxiv_id, title=title, summary=summary, extra=extra),
+    )
+
+
 def open_system_captures() -> list[str]:
     released, base = "acme/Acme-7B-Instruct", "acme/Acme-7B"
     card = (
@@ -59,22 +79,18 @@ def open_system_captures() -> list[str]:
         "## Usage\n\nRun `python scripts/pretrain.py` to pre-train and `python scripts/finetune.py` to fine-tune.\n\n"
         "## API\n\nServe the model with `acme serve` and query the REST API.\n"
     )
-    tree = {
-        "sha": "t",
-        "truncated": False,
-        "tree": [
-            {"path": "scripts", "type": "tree"},
-            {"path": "scripts/pretrain.py", "type": "blob"},
-            {"path": "scripts/finetune.py", "type": "blob"},
-            {"path": "scripts/dpo.py", "type": "blob"},
-            {"path": "acme_train", "type": "tree"},
-            {"path": "acme_train/__init__.py", "type": "blob"},
-            {"path": "acme_train/model.py", "type": "blob"},
-            {"path": "pyproject.toml", "type": "blob"},
-            {"path": "docs", "type": "tree"},
-            *({"path": f"docs/page{i}.md", "type": "blob"} for i in range(12)),
-        ],
-    }
+    tree = [
+        {"path": "scripts", "type": "tree"},
+        {"path": "scripts/pretrain.py", "type": "blob"},
+        {"path": "scripts/finetune.py", "type": "blob"},
+        {"path": "scripts/dpo.py", "type": "blob"},
+        {"path": "acme_train", "type": "tree"},
+        {"path": "acme_train/__init__.py", "type": "blob"},
+        {"path": "acme_train/model.py", "type": "blob"},
+        {"path": "pyproject.toml", "type": "blob"},
+        {"path": "docs", "type": "tree"},
+        *({"path": f"docs/page{i}.md", "type": "blob"} for i in range(12)),
+    ]
 
     def model(repo: str, tags: list[str], card_data: dict) -> dict:
         return {
@@ -115,28 +131,13 @@ def open_system_captures() -> list[str]:
         dataset_line("acme/acme-pretrain-corpus"),
         line(f"{HUB}/datasets/acme/acme-pretrain-corpus/resolve/main/README.md", body=data_card),
         dataset_line("acme/acme-instruct-mix"),
-        line(
-            f"{GITHUB}/repos/acme/acme-train",
-            json={
-                "full_name": "acme/acme-train",
-                "default_branch": "main",
-                "license": {"key": "apache-2.0", "spdx_id": "Apache-2.0"},
-            },
-        ),
-        line(
-            f"{GITHUB}/repos/acme/acme-train/readme",
-            json={"encoding": "base64", "content": base64.b64encode(readme.encode()).decode()},
-        ),
-        line(f"{GITHUB}/repos/acme/acme-train/git/trees/main?recursive=1", json=tree),
-        line(
-            "https://export.arxiv.org/api/query?id_list=2501.00001",
-            body=ATOM.format(
-                id="2501.00001",
-                title="Acme: Open Language Models",
-                summary="We pre-train Acme on a corpus of 4T tokens, describe the transformer architecture, "
-                "and instruction-tune it with supervised fine-tuning and RLHF via DPO.",
-                extra="<arxiv:journal_ref>Proceedings of ACL 2025</arxiv:journal_ref>",
-            ),
+        *github_lines("acme/acme-train", readme, tree, license={"key": "apache-2.0", "spdx_id": "Apache-2.0"}),
+        arxiv_line(
+            "2501.00001",
+            "Acme: Open Language Models",
+            "We pre-train Acme on a corpus of 4T tokens, describe the transformer architecture, "
+            "and instruction-tune it with supervised fine-tuning and RLHF via DPO.",
+            "<arxiv:journal_ref>Proceedings of ACL 2025</arxiv:journal_ref>",
         ),
         line(
             "https://pypi.org/pypi/acme-train/json",
@@ -239,22 +240,13 @@ def data_first_system_captures() -> list[str]:
     readme = "# DataChat\n\nWe collect conversations: https://huggingface.co/datasets/dataco/datachat-conversations\n"
     data_card = "# DataChat Conversations\n\n- **Paper:** https://arxiv.org/abs/2502.00002\n"
     return [
-        line(f"{GITHUB}/repos/dataco/DataChat", json={"full_name": "dataco/DataChat", "default_branch": "main"}),
-        line(
-            f"{GITHUB}/repos/dataco/DataChat/readme",
-            json={"encoding": "base64", "content": base64.b64encode(readme.encode()).decode()},
-        ),
-        line(f"{GITHUB}/repos/dataco/DataChat/git/trees/main?recursive=1", json={"sha": "t", "tree": []}),
+        *github_lines("dataco/DataChat", readme),
         dataset_line("dataco/datachat-conversations"),
         line(f"{HUB}/datasets/dataco/datachat-conversations/resolve/main/README.md", body=data_card),
-        line(
-            "https://export.arxiv.org/api/query?id_list=2502.00002",
-            body=ATOM.format(
-                id="2502.00002",
-                title="DataChat Conversations: crowd-sourced dialogues for alignment",
-                summary="We release a corpus of conversations for instruction tuning.",
-                extra="",
-            ),
+        arxiv_line(
+            "2502.00002",
+            "DataChat Conversations: crowd-sourced dialogues for alignment",
+            "We release a corpus of conversations for instruction tuning.",
         ),
     ]
 
@@ -296,18 +288,10 @@ def test_a_github_projects_linked_model_names_its_data_and_papers(tmp_path: Path
         "siblings": [{"rfilename": "rnn-raven-7b.pth"}],
     }
     lines = [
-        line(f"{GITHUB}/repos/rnnco/ChatRNN", json={"full_name": "rnnco/ChatRNN", "default_branch": "main"}),
-        line(
-            f"{GITHUB}/repos/rnnco/ChatRNN/readme",
-            json={"encoding": "base64", "content": base64.b64encode(readme.encode()).decode()},
-        ),
-        line(f"{GITHUB}/repos/rnnco/ChatRNN/git/trees/main?recursive=1", json={"sha": "t", "tree": []}),
+        *github_lines("rnnco/ChatRNN", readme),
         line(f"{HUB}/api/models/rnnco/rnn-raven", json=info),
         dataset_line("rnnco/rnn-corpus"),
-        line(
-            "https://export.arxiv.org/api/query?id_list=2503.00003",
-            body=ATOM.format(id="2503.00003", title="ChatRNN: a recurrent chat model", summary="", extra=""),
-        ),
+        arxiv_line("2503.00003", "ChatRNN: a recurrent chat model"),
     ]
     shown = show_after_replay(tmp_path, "chatrnn", "rnnco/ChatRNN", lines)
     assert "https://huggingface.co/datasets/rnnco/rnn-corpus" in shown["llmdata"]
