@@ -50,4 +50,4 @@ def test_all_308_cells_are_compared(calibration_report: str) -> None:
 def test_no_criterion_collapses(calibration_report: str) -> None:
     shares = [int(s) for s in re.findall(r"^  \w+ +(\d+)%$", calibration_report, re.M)]
     assert len(shares) == 14
-    assert min(shares) >= 45  # api, whose expert grades rest on knowledge outside the captures
+    assert min(shares) >= 55  # the floor; llmdata and modelcard stand at 59%
