@@ -81,8 +81,8 @@ def code_license_in_text(readme: str) -> str | None:
         if _CODE_WORD.search(urllib.parse.unquote(match.group("label"))):
             return next(iter(licenses_in_text(_badge_as_text(match))), None)
     for line in readme.splitlines():
-        if _CODE_LICENSE_LINE.search(line) and licenses_in_text(line):
-            return licenses_in_text(line)[0]
+        if _CODE_LICENSE_LINE.search(line) and (named_on_line := licenses_in_text(line)):
+            return named_on_line[0]
     named = licenses_in_text(readme)
     return named[0] if len(named) == 1 else None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 # Words that name a kind of model or a size, not a particular system.
 GENERIC_WORDS = frozenset(
@@ -116,6 +117,7 @@ def names_the_system(text: str, identity: frozenset[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
 def _stems(token: str) -> frozenset[str]:
     """The token less a generic prefix or suffix ("chatglm" -> "glm"), 3 letters or more."""
     stems = set()

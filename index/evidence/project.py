@@ -38,6 +38,8 @@ TUNED_FROM_WORDS = re.compile(
     r"fine-?tuned (?:version|variant) of|\b(?:its|the) base\b|instruction[- ](?:fine-?)?tuned",
     re.I,
 )
+# A link to another repo's license file (a license badge) credits it; it names no material.
+LICENSE_FILE_URL = re.compile(r"/(?:[A-Z_]*LICEN[CS]E[\w.-]*|COPYING[\w.-]*)$", re.IGNORECASE)
 TUNED_NAME = re.compile(r"(^|[-_.])(chat|instruct|instruction|it|sft|rlhf|dpo|tuned|assistant)([-_.]|$)", re.I)
 # A generative AI system's model; None counts, since older repos lack the tag.
 TEXT_GENERATION_TASKS = frozenset(
@@ -188,9 +190,6 @@ def extract(crawl: ProjectCrawl) -> ProjectEvidence:
         own_links=tuple(link for text in own_texts for link in find_links(text)),
         credited_repos=credited_repos(own_texts),
     )
-
-
-LICENSE_FILE_URL = re.compile(r"/(?:[A-Z_]*LICEN[CS]E[\w.-]*|COPYING[\w.-]*)$", re.IGNORECASE)
 
 
 def credited_repos(texts: list[str]) -> frozenset[str]:
