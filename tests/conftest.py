@@ -11,6 +11,7 @@ from tests.capture_server import CaptureServer
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CALIBRATION = SHARED / "data" / "calibration"
+MODELCARDS = SHARED / "data" / "modelcards"
 
 
 @pytest.fixture

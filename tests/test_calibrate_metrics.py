@@ -23,9 +23,8 @@ from index.calibrate import (
     spearman,
 )
 from index.rubric.grades import CRITERIA
+from tests.conftest import CALIBRATION
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-CALIBRATION = SHARED / "data" / "calibration"
 CLOSED, PARTIAL, OPEN = 0, 1, 2
 
 runner = CliRunner()

@@ -6,7 +6,6 @@ import csv
 import gzip
 import json
 import random
-from pathlib import Path
 
 import pytest
 
@@ -19,10 +18,10 @@ from index.evidence.cards import (
     split_front_matter,
     without_credit_sections,
 )
+from tests.conftest import CALIBRATION, MODELCARDS
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-MODEL_CARDS = SHARED / "data" / "modelcards" / "captures.jsonl.gz"
-CALIBRATION_CAPTURES = SHARED / "data" / "calibration" / "captures"
+MODEL_CARDS = MODELCARDS / "captures.jsonl.gz"
+CALIBRATION_CAPTURES = CALIBRATION / "captures"
 
 
 # --- front matter -----------------------------------------------------------------------

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import base64
 import re
-from pathlib import Path
 
 import pytest
 
 from crawler.captures import capture_files, iter_records
 from crawler.github import decode_readme
 from index.evidence.code import RepoCode, classify_tree, readme_evidence
+from tests.conftest import CALIBRATION
 
 
 def _tree(*paths: str, truncated: bool = False) -> dict:
@@ -232,9 +232,6 @@ def test_empty_or_wrong_readmes_give_empty_evidence(markdown: object) -> None:
 
 _TREE_URL = re.compile(r"https://api\.github\.com/repos/([^/]+/[^/]+)/git/trees/")
 _README_URL = re.compile(r"https://api\.github\.com/repos/([^/]+/[^/]+)/readme$")
-
-
-CALIBRATION = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "calibration"
 
 
 def _github_bodies(url_pattern: re.Pattern[str]) -> dict[str, object]:

@@ -16,8 +16,7 @@ from index.evidence.licenses import (
     licenses_in_text,
     normalise_license,
 )
-
-MODEL_CARDS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "modelcards"
+from tests.conftest import MODELCARDS
 
 
 @pytest.mark.parametrize(
@@ -276,7 +275,7 @@ def test_every_calibration_license_field_normalises(calibration: Path) -> None:
 
 
 def test_every_model_card_text_yields_normalisable_names() -> None:
-    cards = MODEL_CARDS / "captures.jsonl.gz"
+    cards = MODELCARDS / "captures.jsonl.gz"
     if not cards.is_file():
         pytest.skip("../shared/data/modelcards is not here")
     names_by_card = {

@@ -11,9 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from tests.conftest import SHARED
+from tests.conftest import MODELCARDS
 
-MODELCARDS = SHARED / "data" / "modelcards"
 POINTS = {"open": 1.0, "partial": 0.5, "closed": 0.0}
 
 

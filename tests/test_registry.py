@@ -1,7 +1,6 @@
 """Tests for the registry of tracked systems: shipped registries and error paths."""
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -13,9 +12,9 @@ from index.registry import (
     load_registry,
     parse_registry,
 )
+from tests.conftest import CALIBRATION
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-CALIBRATION_REGISTRY = SHARED / "data" / "calibration" / "registry.yaml"
+CALIBRATION_REGISTRY = CALIBRATION / "registry.yaml"
 
 VALID = """\
 projects:
