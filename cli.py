@@ -23,7 +23,7 @@ from crawler.captures import CaptureFormatError
 from crawler.http import HttpPolicy
 from crawler.results import ProjectCrawl
 from index import store
-from index.calibrate import LabelsError, agreement, detail, load_labels, report
+from index.calibrate import LabelsError, calibration_report, label_set_name, load_labels
 from index.leaderboard import LEADERBOARD_COLUMNS, grade_changes, leaderboard, paired_cells, project_grades
 from index.output import FORMATS, render
 from index.refresh import RefreshOptions, refresh
@@ -284,18 +284,40 @@ def history_command(
 
 @app.command("calibrate")
 def calibrate_command(
-    labels: Annotated[Path, typer.Option(help="Expert grades in the labels.csv format.")],
-    db: DbOption = None,
+    labels: Annotated[
+        list[Path],
+        typer.Option(
+            help="Expert grades in the labels.csv format; repeat for several sets (each reported, then pooled)."
+        ),
+    ],
+    db: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--db",
+            help="DuckDB index file holding the run graded against the labels; one for all sets, or one per "
+            "--labels in the same order [default: $OPENNESS_DB or ./openness.duckdb]",
+            show_default=False,
+        ),
+    ] = None,
     show_detail: Annotated[
         bool, typer.Option("--detail", help="List every disagreement with both sides' evidence.")
     ] = False,
+    show_rules: Annotated[
+        bool, typer.Option("--rules", help="Per rule branch: how often it fired and how often the experts agreed.")
+    ] = False,
 ) -> None:
-    """Compare the latest run with expert grades: agreement, confusion, kappa, Spearman."""
-    with user_errors(), store.open_readonly(store.database_path(db)) as connection:
-        expert = load_labels(labels)
-        cells, missing = paired_cells(connection, expert)
-        result = agreement(cells, missing)
-    _emit(report(result) + (("\ndisagreements:\n" + detail(cells)) if show_detail else ""), None)
+    """Compare the latest run with expert grades: agreement, majority-guess baseline, confusion, kappa, Spearman."""
+    databases = db or [None]
+    if len(databases) not in (1, len(labels)):
+        raise typer.BadParameter(f"give one --db for all sets or one per --labels ({len(labels)})", param_hint="--db")
+    with user_errors():
+        sets = []
+        for path, database in zip(labels, databases * len(labels) if len(databases) == 1 else databases, strict=True):
+            with store.open_readonly(store.database_path(database)) as connection:
+                cells, missing = paired_cells(connection, load_labels(path))
+            sets.append((label_set_name(path), cells, missing))
+        text = calibration_report(sets, show_detail, show_rules)
+    _emit(text, None)
 
 
 def main() -> None:

@@ -2,7 +2,9 @@
 
 Reads expert labels, pairs them with the latest run's grades, and computes per-criterion
 agreement, the confusion of grades, exact and within-one-step agreement, quadratic
-weighted kappa, and the Spearman correlation of total scores. Pure functions over the
+weighted kappa, the Spearman correlation of total scores, the majority-guess baseline
+(each criterion's most common expert grade), and per rule branch how often it fired and
+agreed. Several label sets are reported one by one and pooled. Pure functions over the
 paired cells; no database or file access below `load_labels`.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.rubric.grades import CRITERIA, POINTS
@@ -40,6 +42,7 @@ class Cell:
     expert_note: str = ""
     our_reason: str = ""
     our_evidence: tuple[str, ...] = ()
+    our_rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,21 @@ class Agreement:
     per_criterion: dict[str, float]
     confusion: dict[tuple[str, str], int]  # (expert, ours) -> count
     missing_projects: tuple[str, ...]
+    majority_guess: float  # exact agreement of answering each criterion's most common expert grade
+
+
+@dataclass(frozen=True)
+class RuleRecord:
+    """How one rule branch fared: the cells where it decided, and the experts' grades there."""
+
+    rule: str
+    fired: int
+    agreed: int
+    expert_grades: dict[str, int]
+
+    @property
+    def precision(self) -> float:
+        return self.agreed / self.fired
 
 
 def load_labels(path: Path) -> dict[str, dict[str, Label]]:
@@ -98,7 +116,45 @@ def agreement(cells: list[Cell], missing_projects: tuple[str, ...] = ()) -> Agre
         per_criterion=per_criterion,
         confusion=dict(confusion),
         missing_projects=missing_projects,
+        majority_guess=majority_guess(cells),
     )
+
+
+def majority_guess(cells: list[Cell]) -> float:
+    """Exact agreement of a grader that answers, per criterion, the experts' most common
+    grade: the baseline a rubric has to beat to be worth reading."""
+    by_criterion: dict[str, Counter[str]] = {}
+    for c in cells:
+        by_criterion.setdefault(c.criterion, Counter())[c.expert] += 1
+    hits = sum(max(counts[g] for g in GRADES) for counts in by_criterion.values())
+    return hits / len(cells)
+
+
+def rule_records(cells: list[Cell]) -> list[RuleRecord]:
+    """Per rule branch: fired, agreed with the experts, and what the experts said there;
+    in criterion order, the least precise branch first."""
+    by_rule: dict[str, list[Cell]] = {}
+    for c in cells:
+        by_rule.setdefault(c.our_rule or f"{c.criterion}.?", []).append(c)
+    records = [
+        RuleRecord(rule, len(fired), sum(c.expert == c.ours for c in fired), dict(Counter(c.expert for c in fired)))
+        for rule, fired in by_rule.items()
+    ]
+
+    def order(record: RuleRecord) -> tuple[int, float, str]:
+        criterion = record.rule.split(".", 1)[0]
+        return (CRITERIA.index(criterion) if criterion in CRITERIA else len(CRITERIA), record.precision, record.rule)
+
+    return sorted(records, key=order)
+
+
+def rules_report(cells: list[Cell]) -> str:
+    """The per-rule table: a branch right 1 time in 5 stands out."""
+    lines = [f"  {'rule':<44} {'fired':>5} {'agreed':>6}  experts said"]
+    for r in rule_records(cells):
+        said = ", ".join(f"{g} {r.expert_grades[g]}" for g in GRADES if g in r.expert_grades)
+        lines.append(f"  {r.rule:<44} {r.fired:>5} {r.agreed:>4} {r.precision:>4.0%}  {said}")
+    return "\n".join(lines) + "\n"
 
 
 def _totals(cells: list[Cell]) -> tuple[list[float], list[float]]:
@@ -155,6 +211,7 @@ def report(result: Agreement) -> str:
     lines = [
         f"cells compared: {result.cells}",
         f"exact agreement: {result.exact:.1%}",
+        f"majority guess: {result.majority_guess:.1%}",
         f"within one step: {result.within_one:.1%}",
         f"quadratic-weighted kappa: {result.kappa:.3f}",
         f"Spearman of totals: {result.spearman:.3f}",
@@ -181,3 +238,34 @@ def detail(cells: list[Cell]) -> str:
         lines.append(f"  experts: {c.expert_note or '(no note)'} {c.expert_link}".rstrip())
         lines.append(f"  index:   {c.our_reason} {' '.join(c.our_evidence)}".rstrip())
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def label_set_name(path: Path) -> str:
+    """A set is named after its folder when the file is the usual labels.csv, else after the file."""
+    return path.parent.name if path.stem == "labels" and path.parent.name else path.stem
+
+
+def calibration_report(
+    sets: list[tuple[str, list[Cell], tuple[str, ...]]], show_detail: bool = False, show_rules: bool = False
+) -> str:
+    """The report for one label set, or for each of several and then all of them pooled."""
+
+    def section(cells: list[Cell], missing: tuple[str, ...]) -> str:
+        text = report(agreement(cells, missing))
+        if show_rules:
+            text += "\nper rule branch:\n" + rules_report(cells)
+        if show_detail:
+            text += "\ndisagreements:\n" + detail(cells)
+        return text
+
+    if len(sets) == 1:
+        _, cells, missing = sets[0]
+        return section(cells, missing)
+    parts = []
+    for name, cells, missing in sets:
+        parts.append(f"== {name}: {len({c.project for c in cells})} systems ==\n" + section(cells, missing))
+    # Projects are told apart by set when pooled: two sets may grade a project of the same id.
+    pooled = [replace(c, project=f"{name}/{c.project}") for name, cells, _ in sets for c in cells]
+    missing = tuple(f"{name}/{p}" for name, _, absent in sets for p in absent)
+    parts.append(f"== all sets: {len({c.project for c in pooled})} systems ==\n" + section(pooled, missing))
+    return "\n".join(parts)

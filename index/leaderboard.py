@@ -56,8 +56,8 @@ def paired_cells(
     connection: duckdb.DuckDBPyConnection, labels: dict[str, dict[str, Label]]
 ) -> tuple[list[Cell], tuple[str, ...]]:
     """The latest run's grades next to expert labels, for the projects both have."""
-    rows = connection.execute("SELECT project, criterion, grade, reason, evidence FROM latest_grades").fetchall()
-    ours = {(p, c): (g, r, tuple(e)) for p, c, g, r, e in rows}
+    rows = connection.execute("SELECT project, criterion, grade, reason, evidence, rule FROM latest_grades").fetchall()
+    ours = {(p, c): (g, r, tuple(e), rule) for p, c, g, r, e, rule in rows}
     graded = {p for p, _ in ours}
     cells = [
         Cell(
@@ -69,6 +69,7 @@ def paired_cells(
             label.note,
             ours[(project, criterion)][1],
             ours[(project, criterion)][2],
+            ours[(project, criterion)][3],
         )
         for project, by_criterion in sorted(labels.items())
         if project in graded

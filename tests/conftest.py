@@ -11,6 +11,7 @@ from tests.capture_server import CaptureServer
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CALIBRATION = SHARED / "data" / "calibration"
+CALIBRATION_2025 = SHARED / "data" / "calibration-2025"
 MODELCARDS = SHARED / "data" / "modelcards"
 
 
@@ -31,15 +32,21 @@ def capture_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[CaptureServer]:
         yield server
 
 
-def replay_calibration_into(db: Path) -> Path:
-    """Run `openness refresh` over the calibration captures into `db`, as a user would."""
+def replay_calibration_into(db: Path, calibration_set: Path = CALIBRATION) -> Path:
+    """Run `openness refresh` over a calibration set's captures into `db`, as a user would."""
     from typer.testing import CliRunner
 
     from cli import app
 
-    if not (CALIBRATION / "captures").is_dir():
-        pytest.skip("../shared/data/calibration is not here")
-    arguments = ["refresh", "--registry", str(CALIBRATION / "registry.yaml"), "--replay", str(CALIBRATION / "captures")]
+    if not (calibration_set / "captures").is_dir():
+        pytest.skip(f"../shared/data/{calibration_set.name} is not here")
+    arguments = [
+        "refresh",
+        "--registry",
+        str(calibration_set / "registry.yaml"),
+        "--replay",
+        str(calibration_set / "captures"),
+    ]
     result = CliRunner().invoke(app, [*arguments, "--db", str(db)])
     assert result.exit_code == 0, result.stderr
     return db
@@ -49,3 +56,9 @@ def replay_calibration_into(db: Path) -> Path:
 def calibrated_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One replayed calibration run shared by the tests that only read it."""
     return replay_calibration_into(tmp_path_factory.mktemp("calibrated") / "index.duckdb")
+
+
+@pytest.fixture(scope="session")
+def calibrated_index_2025(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One replayed run of the second calibration set (2023-26 systems)."""
+    return replay_calibration_into(tmp_path_factory.mktemp("calibrated-2025") / "index.duckdb", CALIBRATION_2025)

@@ -18,8 +18,11 @@ from index.calibrate import (
     agreement,
     detail,
     load_labels,
+    majority_guess,
     quadratic_weighted_kappa,
     report,
+    rule_records,
+    rules_report,
     spearman,
 )
 from index.rubric.grades import CRITERIA
@@ -125,6 +128,29 @@ def test_agreement_on_a_tiny_set_of_cells() -> None:
     # Totals: experts alpha 1.5, beta 1, gamma 0.5; ours alpha 2, beta 0.5, gamma 1 -> ranks (3,2,1) v (3,1,2).
     assert result.spearman == pytest.approx(0.5)
     assert result.missing_projects == ("delta",)
+
+
+def test_majority_guess_answers_each_criterion_its_most_common_expert_grade() -> None:
+    # opencode: open, closed, partial (a three-way tie: one right whichever is guessed);
+    # llmdata: partial, open (one right); license: closed (right). 3 of 6.
+    assert majority_guess(CELLS) == pytest.approx(3 / 6)
+    assert agreement(CELLS).majority_guess == pytest.approx(3 / 6)
+
+
+def test_rule_records_count_where_each_branch_fired_and_agreed() -> None:
+    cells = [
+        Cell("alpha", "api", "open", "closed", our_rule="api.none"),
+        Cell("beta", "api", "closed", "closed", our_rule="api.none"),
+        Cell("gamma", "api", "partial", "closed", our_rule="api.none"),
+        Cell("alpha", "opencode", "open", "open", our_rule="opencode.training_code_public"),
+    ]
+    records = {r.rule: r for r in rule_records(cells)}
+    assert (records["api.none"].fired, records["api.none"].agreed) == (3, 1)
+    assert records["api.none"].expert_grades == {"open": 1, "closed": 1, "partial": 1}
+    # Criterion order first (opencode before api), as in the leaderboard.
+    assert [r.rule for r in rule_records(cells)] == ["opencode.training_code_public", "api.none"]
+    table = rules_report(cells)
+    assert "api.none" in table and "33%" in table and "closed 1, partial 1, open 1" in table
 
 
 def test_agreement_needs_cells() -> None:
@@ -303,3 +329,38 @@ def test_calibrate_rejects_a_bad_labels_file(calibration_db: Path, tmp_path: Pat
     assert result.exit_code == 2
     assert "bad.csv:2:" in result.stderr and "maybe" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_calibrate_reports_each_set_then_all_pooled(
+    calibration_db: Path, labels_file: tuple[Path, str, str, str], tmp_path: Path
+) -> None:
+    path, disputed, _, _ = labels_file
+    second = tmp_path / "second-set" / "labels.csv"
+    second.parent.mkdir()
+    second.write_text(path.read_text())
+    result = runner.invoke(
+        app,
+        ["calibrate", "--labels", str(path), "--labels", str(second), "--db", str(calibration_db), "--rules"],
+    )
+    assert result.exit_code == 0, result.stderr
+    headers = [line for line in result.stdout.splitlines() if line.startswith("== ")]
+    assert headers == [
+        f"== {path.parent.name}: 2 systems ==",
+        "== second-set: 2 systems ==",
+        "== all sets: 4 systems ==",
+    ]
+    cells = 2 * len(CRITERIA)
+    assert result.stdout.count(f"cells compared: {cells}\n") == 2
+    assert f"cells compared: {2 * cells}" in result.stdout
+    assert result.stdout.count("majority guess: ") == 3
+    assert result.stdout.count("per rule branch:") == 3
+    assert "license." in result.stdout.split("per rule branch:", 1)[1]
+
+
+def test_calibrate_wants_one_db_or_one_per_labels_file(
+    calibration_db: Path, labels_file: tuple[Path, str, str, str]
+) -> None:
+    path, _, _, _ = labels_file
+    result = runner.invoke(app, ["calibrate", "--labels", str(path), *["--db", str(calibration_db)] * 3])
+    assert result.exit_code == 2
+    assert "one per --labels" in result.stderr
