@@ -24,7 +24,16 @@ from crawler.http import HttpPolicy
 from crawler.results import ProjectCrawl
 from index import store
 from index.calibrate import LabelsError, calibration_report, label_set_name, load_labels
-from index.leaderboard import LEADERBOARD_COLUMNS, grade_changes, leaderboard, paired_cells, project_grades
+from index.leaderboard import (
+    LEADERBOARD_COLUMNS,
+    Table,
+    grade_changes,
+    leaderboard,
+    paired_cells,
+    project_flags,
+    project_grades,
+    project_policy,
+)
 from index.output import FORMATS, render
 from index.refresh import RefreshOptions, refresh
 from index.registry import RegistryError, load_registry
@@ -250,6 +259,7 @@ def show_command(
         grades = project_grades(connection, project)
         if not grades.rows:
             raise store.StoreError(f"no project {project!r} in the latest complete run")
+        flags, policy = project_flags(connection, project), project_policy(connection, project)
     if fmt == "json":
         _emit(render(grades.columns, grades.rows, "json"), None)
         return
@@ -262,7 +272,29 @@ def show_command(
     for criterion, grade, _, reason, evidence, rule, *_ in grades.rows:
         lines.append(f"  {criterion:<13} {grade:<8} {reason}  [{rule}]")
         lines += [f"  {'':<13} {'':<8} evidence: {url}" for url in evidence]
+    lines += findings_lines(flags, policy)
     _emit("\n".join(lines) + "\n", None)
+
+
+def findings_lines(flags: Table, policy: Table) -> list[str]:
+    """The open-washing flags and EU AI Act indicators under a project's grades."""
+    lines = ["", f"open-washing flags: {len(flags.rows) or 'none'}"]
+    for flag, reason, evidence in flags.rows:
+        lines.append(f"  {flag}: {reason}")
+        lines += [f"  {'':<13} evidence: {url}" for url in evidence]
+    for exemption, reason, parameters, parameters_source, tokens, tokens_source, flops, risk in policy.rows:
+        compute = f"{flops:.1e} FLOPs (6 x parameters x tokens)" if flops else "unknown"
+        lines += [
+            f"EU AI Act open-source exemption (Art. 53(2)): {exemption.replace('_', ' ')}: {reason}",
+            f"  parameters:       {_figure(parameters, parameters_source)}",
+            f"  training tokens:  {_figure(tokens, tokens_source)}",
+            f"  training compute: {compute}; systemic risk presumed above 10^25 (Art. 51): {risk.replace('_', ' ')}",
+        ]
+    return lines
+
+
+def _figure(value: float | None, source: str | None) -> str:
+    return f"{value:.3g} ({source})" if value else "unknown: not stated"
 
 
 @app.command("history")

@@ -100,3 +100,22 @@ def grade_changes(connection: duckdb.DuckDBPyConnection, project: str | None = N
     )
     columns = [d[0] for d in cursor.description]
     return Table(columns, [tuple(row) for row in cursor.fetchall()])
+
+
+def project_flags(connection: duckdb.DuckDBPyConnection, project: str) -> Table:
+    """The open-washing flags of one project in the latest complete run."""
+    cursor = connection.execute(
+        "SELECT flag, reason, evidence FROM latest_flags WHERE lower(project) = lower(?) ORDER BY flag", [project]
+    )
+    return Table([d[0] for d in cursor.description], [tuple(row) for row in cursor.fetchall()])
+
+
+def project_policy(connection: duckdb.DuckDBPyConnection, project: str) -> Table:
+    """The EU AI Act indicators of one project in the latest complete run."""
+    cursor = connection.execute(
+        """SELECT exemption, exemption_reason, parameters, parameters_source, training_tokens, tokens_source,
+                  training_flops, systemic_risk
+           FROM latest_policy WHERE lower(project) = lower(?)""",
+        [project],
+    )
+    return Table([d[0] for d in cursor.description], [tuple(row) for row in cursor.fetchall()])

@@ -25,10 +25,12 @@ from crawler.politeness import Clock
 from crawler.previous import PreviousRun, Validators
 from crawler.results import ProjectCrawl
 from index import staleness, store
-from index.evidence.project import extract
+from index.evidence.project import ProjectEvidence, extract
+from index.flags import openness_flags
+from index.policy import policy_indicators
 from index.registry import Project
 from index.rubric.criteria import grade_project
-from index.rubric.grades import RUBRIC_VERSION
+from index.rubric.grades import RUBRIC_VERSION, Grade
 
 # Counters every summary has, even at zero, so machines can rely on them.
 SUMMARY_COUNTERS = ("requests", "not_modified", "carried_forward", "retries", "rate_limited", "bytes")
@@ -81,7 +83,7 @@ def refresh(
             replay=replay_store, recorder=recorder, policy=options.http, clock=options.clock, previous=previous
         )
         try:
-            crawls, grades = _crawl_and_grade(projects, core, options.workers, on_project_done)
+            crawls, assessed = _crawl_and_grade(projects, core, options.workers, on_project_done)
         except BaseException:
             core.cancel()
             raise
@@ -90,10 +92,19 @@ def refresh(
             if recorder is not None:
                 recorder.close()
         run = _Run(run_id, live, incremental, started)
-        return _store_run(projects, options.db, run, core, crawls, grades)
+        return _store_run(projects, options.db, run, core, crawls, assessed)
     except BaseException:
         store.mark_run(options.db, run_id, "interrupted")
         raise
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What a project's evidence gave: its grades, open-washing flags and policy indicators."""
+
+    grades: list[store.GradeRow]
+    flags: list[store.FlagRow]
+    policy: store.PolicyRow
 
 
 @dataclass(frozen=True)
@@ -109,19 +120,19 @@ def _crawl_and_grade(
     core: HttpCore,
     workers: int,
     on_project_done: Callable[[ProjectCrawl], None] | None,
-) -> tuple[list[ProjectCrawl], dict[str, list[store.GradeRow]]]:
+) -> tuple[list[ProjectCrawl], dict[str, Assessment]]:
     """Crawl on the pool; grade each project as it arrives, while the others crawl."""
-    grades: dict[str, list[store.GradeRow]] = {}
+    assessed: dict[str, Assessment] = {}
 
     def done(crawl: ProjectCrawl) -> None:
-        grades[crawl.project_id] = _grade([crawl])
+        assessed[crawl.project_id] = assess(crawl)
         crawl.drop_payloads()
         if on_project_done is not None:
             on_project_done(crawl)
 
     with hub_client(core):
         crawls = crawl_all(projects, Fetchers.over(core), workers, done)
-    return crawls, grades
+    return crawls, assessed
 
 
 def _store_run(
@@ -130,12 +141,15 @@ def _store_run(
     run: _Run,
     core: HttpCore,
     crawls: list[ProjectCrawl],
-    grades: dict[str, list[store.GradeRow]],
+    assessed: dict[str, Assessment],
 ) -> RefreshResult:
     """Write the run in one transaction: complete, or rejected when a live crawl mostly failed."""
     now = store.utc_now_naive()
     resources = [vars(r) for r in core.resource_records()]
-    project_rows, grade_rows, stale = _rows(projects, crawls, grades, db, now, run.live)
+    grades = {project: a.grades for project, a in assessed.items()}
+    project_rows, grade_rows, stale, kept = _rows(projects, crawls, grades, db, now, run.live)
+    # A project whose shown grades are kept keeps its shown flags and indicators too.
+    fresh = [a for project, a in assessed.items() if project not in kept]
     rejected = staleness.rejection(crawls, resources) if run.live else None
     status = "rejected" if rejected else "complete"
     summary = {
@@ -160,6 +174,9 @@ def _store_run(
         resources=resources,
         summary=summary,
         status=status,
+        flags=[flag for a in fresh for flag in a.flags],
+        policy=[a.policy for a in fresh],
+        kept_projects=kept,
     )
     failures = sorted((r["url"], f"{r['error_kind']}: {r['error']}") for r in resources if r["error"])
     return RefreshResult(run.run_id, status, summary, failures, stale)
@@ -172,9 +189,9 @@ def _rows(
     db: Path,
     now: datetime,
     live: bool,
-) -> tuple[list[store.ProjectRow], list[store.GradeRow], list[tuple[str, str]]]:
-    """Project rows and grades; a live run keeps the shown grades of projects whose key
-    resources failed."""
+) -> tuple[list[store.ProjectRow], list[store.GradeRow], list[tuple[str, str]], list[str]]:
+    """Project rows, grades, the stale projects and those of them whose shown grades were
+    kept; a live run keeps the shown grades of projects whose key resources failed."""
     failures = {c.project_id: reason for c in crawls if live and (reason := staleness.key_failure(c))}
     stale = [(p.id, failures[p.id]) for p in projects if p.id in failures]
     shown = store.visible_grades(db, [project for project, _ in stale]) if stale else {}
@@ -188,26 +205,52 @@ def _rows(
         else:
             project_rows.append(staleness.fresh_row(project, now))
             grade_rows += grades[project.id]
-    return project_rows, grade_rows, stale
+    return project_rows, grade_rows, stale, [project for project, _ in stale if project in shown]
 
 
-def _grade(crawls: list[ProjectCrawl]) -> list[store.GradeRow]:
-    rows = []
-    for crawl in crawls:
-        for grade in grade_project(extract(crawl)):
-            rows.append(
-                store.GradeRow(
-                    project=crawl.project_id,
-                    criterion=grade.criterion,
-                    grade=grade.grade,
-                    points=grade.points,
-                    evidence=list(grade.evidence),
-                    reason=grade.reason,
-                    rule=grade.rule,
-                    rubric_version=RUBRIC_VERSION,
-                )
-            )
-    return rows
+def assess(crawl: ProjectCrawl) -> Assessment:
+    """Grades, flags and policy indicators of one crawled project: pure functions of its evidence."""
+    evidence = extract(crawl)
+    grades = grade_project(evidence)
+    return Assessment(
+        grades=[_grade_row(crawl.project_id, grade) for grade in grades],
+        flags=[
+            store.FlagRow(crawl.project_id, flag.kind, flag.reason, list(flag.evidence))
+            for flag in openness_flags(evidence, grades)
+        ],
+        policy=_policy_row(crawl.project_id, evidence, grades),
+    )
+
+
+def _grade_row(project: str, grade: Grade) -> store.GradeRow:
+    return store.GradeRow(
+        project=project,
+        criterion=grade.criterion,
+        grade=grade.grade,
+        points=grade.points,
+        evidence=list(grade.evidence),
+        reason=grade.reason,
+        rule=grade.rule,
+        rubric_version=RUBRIC_VERSION,
+    )
+
+
+def _policy_row(project: str, evidence: ProjectEvidence, grades: list[Grade]) -> store.PolicyRow:
+    indicators = policy_indicators(evidence, grades)
+    parameters, tokens = indicators.compute.parameters, indicators.compute.tokens
+    return store.PolicyRow(
+        project=project,
+        exemption=indicators.exemption,
+        exemption_reason=indicators.exemption_reason,
+        parameters=parameters.value if parameters else None,
+        parameters_source=parameters.source if parameters else None,
+        parameters_url=parameters.url if parameters else None,
+        training_tokens=tokens.value if tokens else None,
+        tokens_source=tokens.source if tokens else None,
+        tokens_url=tokens.url if tokens else None,
+        training_flops=indicators.compute.flops,
+        systemic_risk=indicators.compute.systemic_risk,
+    )
 
 
 def _previous_run(db: Path) -> tuple[PreviousRun | None, str]:

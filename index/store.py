@@ -94,6 +94,36 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ALTER TABLE resources ADD COLUMN capped BOOLEAN DEFAULT false;  -- body cut at the size cap
         """,
     ),
+    (
+        "open-washing flags and EU AI Act policy indicators",
+        """
+        CREATE TABLE flags (
+            run_id INTEGER NOT NULL,
+            project VARCHAR NOT NULL,
+            flag VARCHAR NOT NULL,            -- see index/flags.py FLAG_KINDS
+            reason VARCHAR NOT NULL,
+            evidence VARCHAR[] NOT NULL,
+            PRIMARY KEY (run_id, project, flag)
+        );
+        CREATE TABLE policy (
+            run_id INTEGER NOT NULL,
+            project VARCHAR NOT NULL,
+            exemption VARCHAR NOT NULL,       -- Art. 53(2) open-source exemption: met | not_met
+            exemption_reason VARCHAR NOT NULL,
+            parameters DOUBLE,                -- NULL: not stated
+            parameters_source VARCHAR,
+            parameters_url VARCHAR,
+            training_tokens DOUBLE,           -- NULL: not stated
+            tokens_source VARCHAR,
+            tokens_url VARCHAR,
+            training_flops DOUBLE,            -- 6 x parameters x tokens; NULL: unknown
+            systemic_risk VARCHAR NOT NULL,   -- presumed (>= 1e25) | near (within 10x) | not_presumed | unknown
+            PRIMARY KEY (run_id, project)
+        );
+        CREATE VIEW latest_flags AS SELECT * FROM flags WHERE run_id = (SELECT run_id FROM latest_run);
+        CREATE VIEW latest_policy AS SELECT * FROM policy WHERE run_id = (SELECT run_id FROM latest_run);
+        """,
+    ),
 )
 
 
@@ -124,6 +154,29 @@ class GradeRow:
     reason: str
     rule: str
     rubric_version: str
+
+
+@dataclass(frozen=True)
+class FlagRow:
+    project: str
+    flag: str
+    reason: str
+    evidence: Sequence[str]
+
+
+@dataclass(frozen=True)
+class PolicyRow:
+    project: str
+    exemption: str
+    exemption_reason: str
+    parameters: float | None
+    parameters_source: str | None
+    parameters_url: str | None
+    training_tokens: float | None
+    tokens_source: str | None
+    tokens_url: str | None
+    training_flops: float | None
+    systemic_risk: str
 
 
 def database_path(db: str | Path | None) -> Path:
@@ -200,14 +253,22 @@ def complete_run(
     resources: Sequence[dict[str, Any]],
     summary: dict[str, Any],
     status: str = "complete",
+    flags: Sequence[FlagRow] = (),
+    policy: Sequence[PolicyRow] = (),
+    kept_projects: Sequence[str] = (),
 ) -> None:
-    """Write everything of a run and mark it `status`, all in one transaction."""
+    """Write everything of a run and mark it `status`, all in one transaction. The
+    `kept_projects` (stale, their shown grades kept) keep their shown flags and policy
+    indicators too: they come from the latest complete run."""
     with open_writable(path) as connection:
         connection.execute("BEGIN TRANSACTION")
         try:
             _insert_columns(connection, "projects", run_id, [vars(p) for p in projects])
             _insert_columns(connection, "grades", run_id, [vars(g) for g in grades])
             _insert_columns(connection, "resources", run_id, list(resources))
+            _insert_columns(connection, "flags", run_id, [vars(f) for f in flags])
+            _insert_columns(connection, "policy", run_id, [vars(p) for p in policy])
+            _copy_shown_findings(connection, run_id, kept_projects)
             connection.execute(
                 "UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE run_id = ?",
                 [status, utc_now_naive(), json.dumps(summary, sort_keys=True), run_id],
@@ -216,6 +277,19 @@ def complete_run(
         except BaseException:
             connection.execute("ROLLBACK")
             raise
+
+
+def _copy_shown_findings(connection: duckdb.DuckDBPyConnection, run_id: int, projects: Sequence[str]) -> None:
+    shown_run = latest_complete_run(connection)
+    if shown_run is None or not projects:
+        return
+    for table in ("flags", "policy"):
+        columns = [row[0] for row in connection.execute(f"DESCRIBE {table}").fetchall() if row[0] != "run_id"]
+        connection.execute(
+            f"INSERT INTO {table} (run_id, {', '.join(columns)}) SELECT ?, {', '.join(columns)} FROM {table} "
+            "WHERE run_id = ? AND list_contains(?, project)",
+            [run_id, shown_run, list(projects)],
+        )
 
 
 def _insert_columns(connection: duckdb.DuckDBPyConnection, table: str, run_id: int, rows: list[dict[str, Any]]) -> None:

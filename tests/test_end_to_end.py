@@ -165,7 +165,7 @@ def test_interrupted_run_leaves_the_previous_leaderboard(
     def crash(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(index.refresh, "_grade", crash)
+    monkeypatch.setattr(index.refresh, "assess", crash)
     args = (
         "refresh",
         "--registry",

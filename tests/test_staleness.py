@@ -110,3 +110,24 @@ def test_a_replay_of_partial_captures_is_never_rejected(world: LiveWorld, tmp_pa
     run = world.refresh(replay=empty)
     assert run.status == "complete" and run.summary["failures"]["not_captured"] == SYSTEMS * 2
     assert not run.stale
+
+
+def test_a_stale_project_keeps_its_shown_flags_and_policy_indicators(world: LiveWorld) -> None:
+    first = world.refresh()
+    info_url = f"https://huggingface.co/api/models/{model_id(1)}"
+    world.server.fail(info_url, *[Exchange(info_url, 503)] * 4)
+    second = world.refresh()
+
+    def findings(run_id: int) -> list[tuple[object, ...]]:
+        return world.query(
+            "SELECT 'policy', exemption, exemption_reason, systemic_risk FROM policy WHERE run_id = ? AND project = ? "
+            "UNION ALL SELECT 'flag', flag, reason, NULL FROM flags WHERE run_id = ? AND project = ? ORDER BY ALL",
+            run_id,
+            "system-00001",
+            run_id,
+            "system-00001",
+        )
+
+    assert findings(second.run_id) == findings(first.run_id) != []
+    # A fresh project has this run's indicators, not a copy.
+    assert world.query("SELECT count(*) FROM policy WHERE run_id = ?", second.run_id) == [(SYSTEMS,)]

@@ -72,6 +72,7 @@ class ModelEvidence:
     has_config: bool = False  # a config.json: the architecture in machine-readable form
     gate_text: str = ""  # what the Hub's access gate asks (extra_gated_* front matter)
     hosted_inference_disabled: bool = False  # the card's `inference: false` turns off the Hub's API
+    parameters: int | None = None  # total parameter count in the Hub's safetensors metadata
 
     @property
     def gate_asks_to_accept_terms(self) -> bool:
@@ -110,6 +111,7 @@ class DatasetEvidence:
     licenses: tuple[License, ...]
     card: Card | None
     card_url: str | None
+    fetch_failed: bool = False  # its info could not be read: unknown, not absent
 
 
 @dataclass(frozen=True)
@@ -247,7 +249,13 @@ def model_evidence(info: Fetched, card: Fetched | None) -> ModelEvidence:
         has_config="config.json" in files,
         gate_text=" ".join(str(v) for k, v in metadata.items() if k.startswith("extra_gated")),
         hosted_inference_disabled=metadata.get("inference") is False,
+        parameters=_safetensors_total(data),
     )
+
+
+def _safetensors_total(data: Any) -> int | None:
+    total = getattr(getattr(data, "safetensors", None), "total", None)
+    return total if isinstance(total, int) and total > 0 else None
 
 
 def is_weight_file(path: str) -> bool:
@@ -306,6 +314,7 @@ def _datasets(crawl: ProjectCrawl) -> list[DatasetEvidence]:
                 licenses=_hub_licenses(tags, metadata, card),
                 card=card,
                 card_url=card_fetch.url if card is not None and card_fetch is not None else None,
+                fetch_failed=info.unknown,
             )
         )
     return found
