@@ -18,11 +18,12 @@ import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from crawler.captures import CaptureFormatError
 from crawler.http import HttpPolicy
 from crawler.results import ProjectCrawl
-from index import store
+from index import exit_status, store
 from index.calibrate import LabelsError, calibration_report, label_set_name, load_labels
 from index.leaderboard import (
     LEADERBOARD_COLUMNS,
@@ -41,6 +42,7 @@ from index.run_report import LimitSyntaxError, host_limits, parse_host_values, s
 
 app = typer.Typer(
     help="The Openness Index: how open generative AI systems really are, graded on 14 criteria with evidence.",
+    epilog=exit_status.HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -63,13 +65,27 @@ DbOption = Annotated[
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
 
 
+def error_status(error: Exception) -> int:
+    """The exit status of a user-facing error: a locked or corrupt database has its own."""
+    if isinstance(error, store.DatabaseLockedError):
+        return exit_status.LOCKED
+    if isinstance(error, store.CorruptDatabaseError):
+        return exit_status.CORRUPT_DATABASE
+    return exit_status.USAGE
+
+
+def fail(message: str, status: int = exit_status.USAGE) -> typer.Exit:
+    """Print `error: MESSAGE` (as plain text: it may quote data) and return the Exit to raise."""
+    err.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
+    return typer.Exit(status)
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     try:
         yield
     except USER_ERRORS as error:
-        err.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
-        raise typer.Exit(2) from None
+        raise fail(str(error), error_status(error)) from None
 
 
 def _check_format(fmt: str, allowed: tuple[str, ...]) -> str:
@@ -85,8 +101,7 @@ def _emit(text: str, output: Path | None) -> None:
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as error:
-        err.print(f"[bold red]error:[/] {output}: cannot write ({error.strerror})")
-        raise typer.Exit(2) from None
+        raise fail(f"{output}: cannot write ({error.strerror})") from None
 
 
 @app.command("refresh")
@@ -120,8 +135,8 @@ def refresh_command(
     """Crawl every tracked system, grade it, and write a new run into the index.
 
     Exit status: 0 when the run completed (even with failed resources, which are listed),
-    1 when it was rejected because most fetches failed, 2 for usage errors, 130/143 when
-    interrupted by SIGINT/SIGTERM."""
+    3 when it was rejected because most fetches failed, 2 for usage errors, 4 for a corrupt
+    database, 5 when the database is locked, 130/143 when interrupted by SIGINT/SIGTERM."""
     with user_errors():
         projects = load_registry(registry)
         if replay is not None and not replay.exists():
@@ -150,11 +165,10 @@ def refresh_command(
                 "the previous complete run stays the visible leaderboard",
                 soft_wrap=True,
             )
-            raise typer.Exit(143 if terminated else 130) from None
+            raise typer.Exit(exit_status.TERMINATED if terminated else exit_status.INTERRUPTED) from None
         except OSError as error:  # e.g. the snapshots directory cannot be written
             where = f"{error.filename}: " if error.filename else ""
-            err.print(f"[bold red]error:[/] {where}{error.strerror or error}", highlight=False)
-            raise typer.Exit(2) from None
+            raise fail(f"{where}{error.strerror or error}") from None
     if as_json:
         sys.stdout.write(summary_json(result))
     lines = summary_lines(result)
@@ -164,7 +178,7 @@ def refresh_command(
     for line in lines:
         err.print(line, highlight=False, markup=False, soft_wrap=True)
     if result.status != "complete":
-        raise typer.Exit(1)
+        raise typer.Exit(exit_status.RUN_FAILED)
 
 
 class _Terminated(KeyboardInterrupt):

@@ -131,6 +131,24 @@ class StoreError(Exception):
     """The database cannot be used; the message names the file."""
 
 
+class CorruptDatabaseError(StoreError):
+    """The file exists but is not a readable DuckDB index (exit_status.CORRUPT_DATABASE)."""
+
+
+class DatabaseLockedError(StoreError):
+    """Another process holds the database file's lock (exit_status.LOCKED)."""
+
+
+def open_error(path: Path, error: duckdb.Error) -> StoreError:
+    """The one-line StoreError of the right kind for a failed `duckdb.connect`."""
+    message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if "not a valid DuckDB database" in message or "Corrupt" in message or "corrupt" in message:
+        return CorruptDatabaseError(f"{path}: not a readable DuckDB index database ({message})")
+    if "Could not set lock" in message or "Conflicting lock" in message:
+        return DatabaseLockedError(f"{path}: the database is locked by another process (a refresh?); try again")
+    return StoreError(f"{path}: cannot open the index database ({message})")
+
+
 @dataclass(frozen=True)
 class ProjectRow:
     project: str
@@ -189,7 +207,7 @@ def open_writable(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         connection = duckdb.connect(str(path))
     except duckdb.Error as error:
-        raise StoreError(f"{path}: cannot open the index database ({error})") from error
+        raise open_error(path, error) from error
     try:
         migrate(connection)
         yield connection
@@ -209,7 +227,7 @@ def open_readonly(path: Path, *, locked: bool = False) -> Iterator[duckdb.DuckDB
     try:
         connection = duckdb.connect(str(path), read_only=True, config=config)
     except duckdb.Error as error:
-        raise StoreError(f"{path}: cannot open the index database ({error})") from error
+        raise open_error(path, error) from error
     try:
         yield connection
     finally:

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from crawler.captures import Exchange
+from index import exit_status
 from tests.capture_server import CaptureServer, reset_connection
 from tests.live_runs import LiveWorld
 from tests.synthetic_hub import model_id
@@ -95,7 +96,7 @@ def test_a_refresh_where_everything_fails_is_rejected_and_the_leaderboard_stays(
     outage = {variable: dead_endpoint() for variable in world.server.environment()}
     arguments = world.cli_args("--attempts", "1", "--timeout", "1", "--json")
     result = runner.invoke(app, arguments, env=outage)
-    assert result.exit_code == 1
+    assert result.exit_code == exit_status.RUN_FAILED == 3
     assert "rejected" in result.stderr and "previous complete run" in result.stderr
     summary = json.loads(result.stdout)
     assert summary["status"] == "rejected" and summary["failures"].get("connection", 0) > 0
