@@ -143,3 +143,15 @@ def test_same_owner(owner_a: str, owner_b: str, same: bool) -> None:
 
 def test_a_prefix_that_is_a_different_word_is_another_owner() -> None:
     assert not same_owner("meta", "metaflow")
+
+
+def test_a_two_letter_name_joined_to_its_next_word_is_one_token() -> None:
+    # "CT-LLM" is too short to look for word by word, distinctive as a compound.
+    assert "ctllm" in identity_tokens(["m-a-p/CT-LLM-SFT-DPO"])
+    assert not {"itchat", "lmchat"} & identity_tokens(["org/it-chat", "org/lm-chat"])
+
+
+def test_owners_spelled_with_and_without_punctuation_are_one_owner() -> None:
+    assert same_owner("lm-sys", "lmsys")
+    assert same_owner("Aleph_Alpha", "aleph-alpha")
+    assert not same_owner("lm-sys", "lmstudio")

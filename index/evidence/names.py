@@ -78,6 +78,9 @@ GENERIC_WORDS = frozenset(
     ]
 )
 WORD = re.compile(r"[a-z]{3,}")
+# A two-letter name joined to the word after it ("CT-LLM", "XY_Coder"): too short to stand
+# alone, distinctive together ("ctllm").
+SHORT_COMPOUND = re.compile(r"(?<![a-z0-9])([a-z]{2})[-_]([a-z]{3,})")
 
 
 def name_tokens(name: str) -> frozenset[str]:
@@ -88,6 +91,7 @@ def name_tokens(name: str) -> frozenset[str]:
     whole = "".join(WORD.findall(lowered))
     if len(whole) >= 5:
         tokens.add(whole)
+    tokens |= {short + word for short, word in SHORT_COMPOUND.findall(lowered) if short not in GENERIC_WORDS}
     return frozenset(t for t in tokens if t not in GENERIC_WORDS)
 
 
@@ -117,6 +121,17 @@ def names_the_system(text: str, identity: frozenset[str]) -> bool:
     return False
 
 
+def mentions_the_system(text: str, identity: frozenset[str]) -> bool:
+    """True when running text (an abstract) names the system: one of its tokens as a word,
+    or a long one anywhere ("CT-LLM" in "we introduce CT-LLM, a 2B model"). Stricter than
+    `names_the_system`, which also reads a title's words inside the system's name."""
+    if not identity:
+        return False
+    words = name_tokens(text)
+    compact = re.sub(r"[^a-z0-9]", "", text.lower())
+    return any(token in words or (len(token) >= 5 and token in compact) for token in identity)
+
+
 @lru_cache(maxsize=4096)
 def _stems(token: str) -> frozenset[str]:
     """The token less a generic prefix or suffix ("chatglm" -> "glm"), 3 letters or more."""
@@ -133,9 +148,13 @@ def _stems(token: str) -> frozenset[str]:
 
 def same_owner(owner_a: str, owner_b: str) -> bool:
     """Hub and GitHub owners of one organisation are often spelled alike: Qwen / QwenLM,
-    mistralai / mistral, google / google-research; but meta is not metaflow."""
+    mistralai / mistral, google / google-research, lmsys / lm-sys; but meta is not metaflow."""
     shorter, longer = sorted((owner_a.lower(), owner_b.lower()), key=len)
-    if shorter == longer:
+    if shorter == longer or _unpunctuated(shorter) == _unpunctuated(longer):
         return True
     rest = longer.removeprefix(shorter)
     return len(shorter) >= 4 and rest != longer and (len(rest) <= 3 or rest[0] in "-_.")
+
+
+def _unpunctuated(owner: str) -> str:
+    return re.sub(r"[-_.]", "", owner)
