@@ -23,6 +23,7 @@ KEPT_HEADERS = frozenset({"content-type", "etag", "last-modified", "location", "
 CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "set-cookie"})
 CREDENTIAL_QUERY_KEYS = frozenset({"token", "access_token", "api_key", "apikey", "key", "client_secret"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
+CAPTURE_SUFFIXES = (".jsonl", ".jsonl.gz")
 
 
 class CaptureFormatError(ValueError):
@@ -116,7 +117,7 @@ def record_to_exchange(record: dict[str, Any], where: str) -> Exchange:
 
 def capture_files(directory: Path) -> list[Path]:
     """Every capture file below a directory, in a stable order."""
-    return sorted(p for p in directory.rglob("*") if p.name.endswith((".jsonl", ".jsonl.gz")) and p.is_file())
+    return sorted(p for p in directory.rglob("*") if p.name.endswith(CAPTURE_SUFFIXES) and p.is_file())
 
 
 def _open_text(path: Path) -> IO[str]:
@@ -146,8 +147,14 @@ class CaptureStore:
 
     @classmethod
     def load(cls, path: Path) -> CaptureStore:
-        """Read a capture directory (recursively) or a single capture file."""
+        """Read a capture directory (recursively) or a single capture file. A path that
+        holds no capture file at all is an error, never an empty store: replaying nothing
+        would grade every project from nothing."""
+        if path.is_file() and not path.name.endswith(CAPTURE_SUFFIXES):
+            raise CaptureFormatError(f"{path}: not a capture file (*.jsonl or *.jsonl.gz)")
         files = [path] if path.is_file() else capture_files(path)
+        if not files:
+            raise CaptureFormatError(f"{path}: no capture files (*.jsonl or *.jsonl.gz) in this directory")
         store = cls()
         for file in files:
             for where, record in iter_records(file):

@@ -67,7 +67,7 @@ def refresh(
     if options.replay is None:
         replay_store, capture_path = None, _new_capture_path(options.snapshots)
     else:
-        replay_store, capture_path = CaptureStore.load(options.replay), options.replay
+        replay_store, capture_path = _replay_captures(options.replay), options.replay
     live = replay_store is None
     run_id = store.begin_run(
         options.db,
@@ -150,7 +150,7 @@ def _store_run(
     project_rows, grade_rows, stale, kept = _rows(projects, crawls, grades, db, now, run.live)
     # A project whose shown grades are kept keeps its shown flags and indicators too.
     fresh = [a for project, a in assessed.items() if project not in kept]
-    rejected = staleness.rejection(crawls, resources) if run.live else None
+    rejected = staleness.rejection(crawls, resources, run.live)
     status = "rejected" if rejected else "complete"
     summary = {
         "run_id": run.run_id,
@@ -270,6 +270,14 @@ def _previous_run(db: Path) -> tuple[PreviousRun | None, str]:
         for url, (etag, last_modified) in store.remembered_validators(db, live_run.run_id).items()
     }
     return PreviousRun(captures, validators), f"conditional on run {live_run.run_id}"
+
+
+def _replay_captures(path: Path) -> CaptureStore:
+    """The captures to replay; refused when they hold nothing to grade from."""
+    captures = CaptureStore.load(path)
+    if not captures:
+        raise CaptureFormatError(f"{path}: the captures hold no exchanges")
+    return captures
 
 
 def _new_capture_path(snapshots: Path) -> Path:

@@ -6,7 +6,9 @@ project from what is left: it keeps the grades the leaderboard shows, marked sta
 the reason and the date they were made. A live run in which most fetches failed (no
 network, an outage, a bad token) is not fit to be shown at all: it is stored as
 `rejected` and the previous leaderboard stays. Replayed runs re-score exactly what
-their captures hold, so neither rule applies to them.
+their captures hold, so the first two rules do not apply to them; but a replay whose
+captures hold none of the registry's entry points (the wrong folder, another registry's
+captures) is rejected too: a failure is never an absence.
 """
 
 from __future__ import annotations
@@ -39,10 +41,11 @@ def _entry_points_failed(crawl: ProjectCrawl) -> bool | None:
     return all(f.unknown for f in entries) if entries else None
 
 
-def rejection(crawls: Sequence[ProjectCrawl], resources: Sequence[dict[str, Any]]) -> str | None:
-    """Why a live run must not replace the visible leaderboard, or None when it may."""
+def rejection(crawls: Sequence[ProjectCrawl], resources: Sequence[dict[str, Any]], live: bool = True) -> str | None:
+    """Why a run must not replace the visible leaderboard, or None when it may. A replay
+    is judged by its entry points only: partial captures are normal."""
     failed = [r for r in resources if r.get("error_kind")]
-    if resources and len(failed) / len(resources) > MAX_FAILED_SHARE:
+    if live and resources and len(failed) / len(resources) > MAX_FAILED_SHARE:
         kinds: dict[str, int] = {}
         for resource in failed:
             kinds[resource["error_kind"]] = kinds.get(resource["error_kind"], 0) + 1
@@ -50,7 +53,9 @@ def rejection(crawls: Sequence[ProjectCrawl], resources: Sequence[dict[str, Any]
         return f"{len(failed)} of {len(resources)} resources could not be fetched ({breakdown})"
     verdicts = [v for v in map(_entry_points_failed, crawls) if v is not None]
     if verdicts and all(verdicts):
-        return f"none of the {len(verdicts)} projects' entry points could be fetched"
+        if live:
+            return f"none of the {len(verdicts)} projects' entry points could be fetched"
+        return f"the captures hold none of the {len(verdicts)} projects' entry points (wrong --replay folder?)"
     return None
 
 

@@ -122,8 +122,13 @@ def test_bad_registry_is_a_clean_error(tmp_path: Path) -> None:
 
 def test_uncaptured_urls_are_reported_failures_not_crashes(tmp_path: Path) -> None:
     registry = tmp_path / "registry.yaml"
-    registry.write_text("projects:\n- id: ghost\n  name: Ghost\n  org: Nobody\n  hf: nobody/ghost\n")
+    registry.write_text(
+        "projects:\n- id: ghost\n  name: Ghost\n  org: Nobody\n  hf: nobody/ghost\n"
+        "- id: here\n  name: Here\n  org: Somebody\n  hf: somebody/here\n"
+    )
     (tmp_path / "captures").mkdir()
+    present = {"url": "https://huggingface.co/api/models/somebody/here", "status": 200, "json": {"id": "somebody/here"}}
+    (tmp_path / "captures" / "here.jsonl").write_text(json.dumps(present) + "\n")
     db = tmp_path / "g.duckdb"
     code, _, stderr = invoke(
         "refresh", "--registry", str(registry), "--replay", str(tmp_path / "captures"), "--db", str(db)
@@ -131,10 +136,15 @@ def test_uncaptured_urls_are_reported_failures_not_crashes(tmp_path: Path) -> No
     assert code == 0, stderr
     assert "not captured" in stderr
     code, stdout, _ = invoke(
-        "query", "SELECT url, status, error_kind FROM resources ORDER BY url", "--db", str(db), "--format", "json"
+        "query",
+        "SELECT url, status, error_kind FROM resources WHERE url LIKE '%ghost%' ORDER BY url",
+        "--db",
+        str(db),
+        "--format",
+        "json",
     )
     resources = json.loads(stdout)
-    assert {r["error_kind"] for r in resources} == {"not_captured"}
+    assert resources and {r["error_kind"] for r in resources} == {"not_captured"}
     assert all(r["status"] is None for r in resources)
 
 
