@@ -11,11 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from crawler.captures import Exchange
+from crawler.captures import CaptureWriter, Exchange
 from index import exit_status
 from tests.capture_server import CaptureServer, reset_connection
 from tests.live_runs import LiveWorld
-from tests.synthetic_hub import model_id
+from tests.synthetic_hub import model_id, synthetic_hub
 
 runner = CliRunner()
 SYSTEMS = 5
@@ -106,10 +106,14 @@ def test_a_refresh_where_everything_fails_is_rejected_and_the_leaderboard_stays(
 
 
 def test_a_replay_of_partial_captures_is_never_rejected(world: LiveWorld, tmp_path: Path) -> None:
-    empty = tmp_path / "no-captures"
-    empty.mkdir()
-    run = world.refresh(replay=empty)
-    assert run.status == "complete" and run.summary["failures"]["not_captured"] == SYSTEMS * 2
+    partial = tmp_path / "partial"
+    writer = CaptureWriter(partial / "cards-missing.jsonl")
+    for exchange in synthetic_hub(SYSTEMS).exchanges:
+        if not exchange.url.endswith("/README.md"):
+            writer.write(exchange)
+    writer.close()
+    run = world.refresh(replay=partial)
+    assert run.status == "complete" and run.summary["failures"]["not_captured"] >= SYSTEMS
     assert not run.stale
 
 
