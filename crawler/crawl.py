@@ -23,6 +23,8 @@ from crawler.arxiv import ArxivFetcher
 from crawler.github import GitHubFetcher, decode_readme
 from crawler.http import HttpCore
 from crawler.hub import HubFetcher
+from crawler.lineage import NAME as _NAME
+from crawler.lineage import REPO_ID, declared_bases
 from crawler.pypi import PyPIFetcher
 from crawler.results import Fetched, ProjectCrawl
 from index.registry import Project
@@ -30,14 +32,6 @@ from index.registry import Project
 # A README can link dozens of repos; a careful reader follows the first ones.
 MAX_LINKS_PER_KIND = 20
 MAX_LINEAGE_STEPS = 4
-BASE_MODEL_TAG_KINDS = ("finetune", "adapter", "quantized", "merge")
-BASE_MODEL_WORDS = re.compile(
-    r"base model|fine-?tun(?:ed|ing)|based on|built (?:on|upon|by|from)|initiali[sz]ed from|trained from|"
-    r"continued? (?:pre-?)?training|further (?:pre-?)?trained",
-    re.I,
-)
-_NAME = r"[A-Za-z0-9_][A-Za-z0-9._-]*"
-REPO_ID = re.compile(rf"{_NAME}/{_NAME}")
 REPO_ID_OR_NAME = re.compile(rf"(?:{_NAME}/)?{_NAME}")
 
 
@@ -95,7 +89,7 @@ def _crawl_hub_entry(repo_id: str, fetchers: Fetchers, crawl: ProjectCrawl) -> l
     info, card = _model_with_card("model", repo_id, fetchers, crawl)
     texts = [card]
     seen = {repo_id}
-    bases = base_models(info.data if info.ok else None) or bases_linked_in_card(card)
+    bases = declared_bases(info.data if info.ok else None, card, repo_id)
     # A declared base may itself be a tuned stage (Instruct <- DPO <- SFT <- base); a
     # careful reader follows the lineage to the pre-trained model, a few steps at most.
     for _ in range(MAX_LINEAGE_STEPS):
@@ -104,7 +98,7 @@ def _crawl_hub_entry(repo_id: str, fetchers: Fetchers, crawl: ProjectCrawl) -> l
             seen.add(base)
             base_info, base_card = _model_with_card("base", base, fetchers, crawl)
             texts.append(base_card)
-            next_bases += base_models(base_info.data if base_info.ok else None)
+            next_bases += declared_bases(base_info.data if base_info.ok else None, base_card, base)
         bases = next_bases
     return texts
 
@@ -160,31 +154,6 @@ def _follow_links(texts: list[str], fetchers: Fetchers, crawl: ProjectCrawl) -> 
         crawl.add("arxiv", fetchers.arxiv.entry(arxiv_id))
     for package in links.pip_install_targets(text)[:MAX_LINKS_PER_KIND]:
         crawl.add("pypi", fetchers.pypi.project(package))
-
-
-def base_models(info: Any) -> list[str]:
-    """Base models named by `cardData.base_model` (a string or a list) or `base_model:` tags."""
-    if info is None:
-        return []
-    named: list[str] = []
-    card_data = info.card_data.to_dict() if getattr(info, "card_data", None) else {}
-    declared = card_data.get("base_model")
-    if isinstance(declared, str):
-        named.append(declared)
-    elif isinstance(declared, list):
-        named += [b for b in declared if isinstance(b, str)]
-    for tag in info.tags or []:
-        if tag.startswith("base_model:"):
-            value = tag.removeprefix("base_model:")
-            kind, _, rest = value.partition(":")
-            named.append(rest if kind in BASE_MODEL_TAG_KINDS and rest else value)
-    return _unique(n.strip() for n in named if is_repo_id(n.strip()))
-
-
-def bases_linked_in_card(card: str) -> list[str]:
-    """Hub models linked on a line that says the model was built from them."""
-    lines = (line for line in card.splitlines() if BASE_MODEL_WORDS.search(line))
-    return _unique(model for line in lines for model in links.hf_models(line))
 
 
 def is_repo_id(value: str, allow_bare_name: bool = False) -> bool:

@@ -18,16 +18,18 @@ from tests.conftest import CALIBRATION, CALIBRATION_2025
 PINNED = {
     "calibration": {
         "cells compared": 308,
-        "exact agreement": 0.705,
-        "quadratic-weighted kappa": 0.591,
-        "Spearman of totals": 0.690,
+        "exact agreement": 0.708,
+        "quadratic-weighted kappa": 0.595,
+        "Spearman of totals": 0.695,
         "lowest criterion": 0.59,
     },
     "calibration-2025": {
         "cells compared": 252,
-        "exact agreement": 0.567,
-        "quadratic-weighted kappa": 0.467,
-        "Spearman of totals": 0.197,
+        "exact agreement": 0.651,
+        "quadratic-weighted kappa": 0.564,
+        # Lowered from 0.197 by the lineage / data-role rules (exact +8.4 points): the
+        # 18 totals are ranked mostly by criteria outside them (modelcard, code, ...).
+        "Spearman of totals": 0.147,
         "lowest criterion": 0.17,
     },
 }

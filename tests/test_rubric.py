@@ -35,6 +35,7 @@ from index.evidence.project import (
     credited_repos,
     model_evidence,
 )
+from index.rubric import helpers as h
 from index.rubric.criteria import (
     CARD_MIN_WORDS,
     DATASHEET_OPEN_SECTIONS,
@@ -374,11 +375,12 @@ WEIGHT_CASES = [
         hub_page(RELEASED),
     ),
     case(
+        # Without a file listing what the repo holds is unknown, not absent (2025 README).
         "no-listing-no-format-tags",
         project(released=model(weights=(), files_listed=False, pipeline_tag=None, tags=("conversational",))),
         "rlweights",
-        "partial",
-        "rlweights.no_weight_files",
+        "open",
+        "rlweights.on_hub_files_unlisted",
         hub_page(RELEASED),
     ),
     case(
@@ -400,20 +402,40 @@ WEIGHT_CASES = [
         hub_page(BASE),
     ),
     case(
+        # Unknown is not absent: a base that could not be read is graded as the release.
         "base-named-not-fetched",
         project(released=model(), bases=(unreadable_model(BASE),)),
         "llmweights",
-        "partial",
-        "llmweights.named_unreadable",
+        "open",
+        "llmweights.base_unreadable",
+        hub_page(RELEASED),
         hub_page(BASE),
     ),
     case(
+        # "Base not identified" is never a grade of its own: as the release.
         "tuned-without-named-base",
         project(released=model()),
         "llmweights",
-        "partial",
-        "llmweights.base_not_identified",
+        "open",
+        "llmweights.base_unknown",
         hub_page(RELEASED),
+    ),
+    case(
+        "gated-tuned-release-without-named-base",
+        project(released=model(gated="manual")),
+        "llmweights",
+        "partial",
+        "llmweights.base_unknown",
+        hub_page(RELEASED),
+    ),
+    case(
+        # a base named only in prose ("trained from **Llama-2 13b**"): no weights to point at
+        "tuned-from-a-base-named-in-prose",
+        project(released=model(unlinked_bases=("Llama-2",))),
+        "llmweights",
+        "partial",
+        "llmweights.base_named_not_linked",
+        card_url(RELEASED),
     ),
     case(
         "tuned-from-an-in-house-base-that-is-not-released",
@@ -985,6 +1007,19 @@ def test_rule(spec: Case) -> None:
     assert sorted(result.evidence) == sorted(spec.urls)
 
 
+def test_a_missing_file_listing_is_unknown_not_no_weights() -> None:
+    # A Hub model whose info carries no siblings (and no format tags, library or task):
+    # the repo exists and is served, so its weights are presumed there but not "seen".
+    unlisted = model(weights=(), files_listed=False, pipeline_tag=None, tags=())
+    assert unlisted.has_weights and not unlisted.weights_seen
+    assert not model(weights=(), pipeline_tag=None).has_weights  # a complete listing without weights
+    assert not replace(unlisted, disabled=True).has_weights
+    base = replace(unlisted, repo_id=BASE, page_url=hub_page(BASE))
+    result = RULES["llmweights"](project(released=model(), bases=(base,)))
+    assert (result.grade, result.rule) == ("open", "llmweights.on_hub_files_unlisted")
+    assert "file listing was not seen" in result.reason
+
+
 def test_weight_format_tags_prove_weights_even_with_a_partial_listing() -> None:
     # The Hub derives format tags from the files it holds; a listing may be cut short.
     assert model(weights=(), tags=("safetensors",)).has_weights
@@ -1168,3 +1203,30 @@ def test_a_gate_asking_to_accept_terms_encumbers_an_open_license(gate_text: str,
     released = model(gated="auto", gate_text=gate_text)
     result = RULES["license"](project(released=released))
     assert result.grade == expected
+
+
+def test_a_datasets_role_is_who_names_it() -> None:
+    """RUBRIC.md: a tuned release's own datasets are tuning data; the pre-trained model's
+    are pre-training data; a continued pre-training between them is a stage of the
+    makers (its data is the end model's); a single model's data counts for both."""
+    web, mix, dutch = "acme/web-corpus", "orbitlabs/reasoning-problems", "orbitlabs/dutch-wiki"
+    root = replace(model("acme/Acme-2B"), datasets=(web,))
+    adapted = replace(model(BASE), datasets=(dutch,), declared_bases=("acme/Acme-2B",))
+    tuned = replace(model(), datasets=(mix,), declared_bases=(BASE,))
+    evidence = project(released=tuned, bases=(adapted, root), datasets=(dataset(web), dataset(mix), dataset(dutch)))
+    assert [d.repo_id for d in h.pretraining_datasets(evidence)] == [web]
+    assert sorted(d.repo_id for d in h.tuning_datasets(evidence)) == sorted([mix, dutch])
+    # the tuned release alone: its data is tuning data, and nothing is said of the base's
+    alone = project(released=tuned, datasets=(dataset(mix),))
+    assert (RULES["llmdata"](alone).grade, RULES["rldata"](alone).grade) == ("closed", "open")
+    # a model that is its own base: its data is both
+    single = project(released=replace(model(BASE), datasets=(web,)), datasets=(dataset(web),))
+    assert (RULES["llmdata"](single).grade, RULES["rldata"](single).grade) == ("open", "open")
+
+
+def test_the_lineage_ends_where_no_declared_base_was_followed() -> None:
+    unread = unreadable_model("microsoft/phi-2")
+    adapted = replace(model(BASE), declared_bases=("microsoft/phi-2",))
+    evidence = project(released=replace(model(), declared_bases=(BASE,)), bases=(adapted, unread))
+    assert h.lineage_roots(evidence) == (unread,)
+    assert h.lineage_roots(project(released=model(), bases=(model(BASE),))) == (model(BASE),)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.github import decode_readme
+from crawler.lineage import declared_bases, unlinked_base_names
 from crawler.links import Link, find_links
 from crawler.results import Fetched, ProjectCrawl
 from index.evidence.cards import Card, parse_card, without_credit_sections
@@ -63,7 +64,7 @@ class ModelEvidence:
     delta_only: bool = False
     adapter_only: bool = False
     licenses: tuple[License, ...] = ()
-    datasets: tuple[str, ...] = ()
+    datasets: tuple[str, ...] = ()  # named by its metadata (cardData / tags) or linked from its card
     tags: tuple[str, ...] = ()
     pipeline_tag: str | None = None
     library_name: str | None = None
@@ -73,6 +74,8 @@ class ModelEvidence:
     gate_text: str = ""  # what the Hub's access gate asks (extra_gated_* front matter)
     hosted_inference_disabled: bool = False  # the card's `inference: false` turns off the Hub's API
     parameters: int | None = None  # total parameter count in the Hub's safetensors metadata
+    declared_bases: tuple[str, ...] = ()  # what its metadata, else its card, says it was made from
+    unlinked_bases: tuple[str, ...] = ()  # base names its card gives with no Hub id to follow
 
     @property
     def gate_asks_to_accept_terms(self) -> bool:
@@ -81,15 +84,24 @@ class ModelEvidence:
         return bool(self.gated) and bool(GATE_TERMS.search(URLS_AND_TAGS.sub(" ", self.gate_text)))
 
     @property
-    def has_weights(self) -> bool:
-        """Weights are in the repo: listed weight files, or the format tags the Hub derives
-        from the files it holds (a listing may be partial), or, without any listing, the
-        library and task the Hub shows for a model."""
+    def weights_seen(self) -> bool:
+        """Weights are shown to be in the repo: listed weight files, or the format tags the
+        Hub derives from the files it holds (a listing may be partial), or, without any
+        listing, the library and task the Hub shows for a model."""
         if not self.found or self.disabled:
             return False
         if self.weight_files or WEIGHT_FORMAT_TAGS & set(self.tags):
             return True
         return not self.files_listed and (self.library_name in WEIGHT_LIBRARIES or bool(self.pipeline_tag))
+
+    @property
+    def has_weights(self) -> bool:
+        """The repo holds weights, as far as is known: seen, or not ruled out. Without a file
+        listing, what the repo holds is unknown, not absent; a model repo the Hub serves is
+        taken to hold its model. Only a listing without weight files rules them out."""
+        if not self.found or self.disabled:
+            return False
+        return self.weights_seen or not self.files_listed
 
     @property
     def is_tuned(self) -> bool:
@@ -224,6 +236,8 @@ def model_evidence(info: Fetched, card: Fetched | None) -> ModelEvidence:
     files = tuple(s.rfilename for s in data.siblings or [])
     weights = tuple(f for f in files if is_weight_file(f))
     metadata = _card_metadata(data, parsed_card)
+    card_text = card.data if card is not None and card.ok else ""
+    unlinked = tuple(unlinked_base_names(card_text, info.target))
     return ModelEvidence(
         repo_id=info.target,
         page_url=page,
@@ -240,17 +254,30 @@ def model_evidence(info: Fetched, card: Fetched | None) -> ModelEvidence:
         or bool(DELTA_WORDS.search(name)),
         adapter_only=bool(weights) and all("adapter" in w.lower() for w in weights),
         licenses=_hub_licenses(data.tags or [], metadata, parsed_card),
-        datasets=tuple(t.removeprefix("dataset:") for t in data.tags or [] if t.startswith("dataset:")),
+        datasets=_datasets_named(data, metadata, parsed_card),
         tags=tuple(data.tags or []),
         pipeline_tag=data.pipeline_tag,
         library_name=data.library_name,
         files_listed=bool(files),
-        card_says_tuned=parsed_card is not None and bool(TUNED_FROM_WORDS.search(parsed_card.body)),
+        card_says_tuned=bool(unlinked) or (parsed_card is not None and bool(TUNED_FROM_WORDS.search(parsed_card.body))),
         has_config="config.json" in files,
         gate_text=" ".join(str(v) for k, v in metadata.items() if k.startswith("extra_gated")),
         hosted_inference_disabled=metadata.get("inference") is False,
         parameters=_safetensors_total(data),
+        declared_bases=tuple(declared_bases(data, card_text, info.target)),
+        unlinked_bases=unlinked,
     )
+
+
+def _datasets_named(data: Any, metadata: dict[str, Any], card: Card | None) -> tuple[str, ...]:
+    """Datasets a model names: its front matter's `datasets`, its `dataset:` tags, and the
+    Hub datasets its card links outside its credit sections."""
+    declared = metadata.get("datasets")
+    named = [declared] if isinstance(declared, str) else [d for d in declared or [] if isinstance(d, str)]
+    named += [t.removeprefix("dataset:") for t in data.tags or [] if t.startswith("dataset:")]
+    if card is not None:
+        named += [link.target for link in find_links(without_credit_sections(card.body)) if link.kind == "hf_dataset"]
+    return tuple(dict.fromkeys(d.strip() for d in named if d.strip()))
 
 
 def _safetensors_total(data: Any) -> int | None:

@@ -171,6 +171,14 @@ def _weights(criterion: str, models: tuple[ModelEvidence, ...], what: str) -> Gr
             [m.page_url for m in free + restricted],
             f"{criterion}.mostly_restricted",
         )
+    if free and not any(m.weights_seen for m in free):
+        return h.grade(
+            criterion,
+            "open",
+            f"{what} on the Hub, not gated (its file listing was not seen)",
+            [m.page_url for m in free],
+            f"{criterion}.on_hub_files_unlisted",
+        )
     if free:
         return h.grade(
             criterion,
@@ -207,26 +215,48 @@ def _weights(criterion: str, models: tuple[ModelEvidence, ...], what: str) -> Gr
 
 
 def llmweights(ev: ProjectEvidence) -> Grade:
-    if not ev.bases and any(m.is_tuned and m.has_weights for m in h.released_models(ev)):
-        tuned = [m for m in h.released_models(ev) if m.is_tuned]
-        in_house = [(m, scale) for m in tuned if m.card and (scale := PRETRAINING_SCALE.search(m.card.body))]
-        if in_house:
-            model, scale = in_house[0]
-            return h.grade(
-                "llmweights",
-                "closed",
-                f"the makers pre-trained their own base ({scale.group(0)}) but share only the tuned weights",
-                [model.card_url],
-                "llmweights.own_base_not_shared",
-            )
+    """The pre-trained model's weights (RUBRIC.md conventions: a system with no separate
+    base is its own base; an in-house base not published is closed; "base not identified"
+    and "base could not be read" are unknowns, graded from what else is known: the
+    weights the same makers released)."""
+    released = h.released_models(ev)
+    if ev.bases:
+        roots = h.lineage_roots(ev)
+        if any(m.found for m in roots):
+            return _weights("llmweights", roots, "base model")
+        unread = f"its base ({roots[0].repo_id}) could not be read"
+        return _as_release(ev, unread, "llmweights.base_unreadable", [m.page_url for m in roots])
+    tuned = [m for m in released if m.is_tuned]
+    if not tuned:
+        return _weights("llmweights", released, "base model")
+    in_house = [(m, scale) for m in tuned if m.card and (scale := PRETRAINING_SCALE.search(m.card.body))]
+    if in_house:
+        model, scale = in_house[0]
+        return h.grade(
+            "llmweights",
+            "closed",
+            f"the makers pre-trained their own base ({scale.group(0)}) but share only the tuned weights",
+            [model.card_url],
+            "llmweights.own_base_not_shared",
+        )
+    named = [(m, name) for m in tuned for name in m.unlinked_bases]
+    if named:
+        model, name = named[0]
         return h.grade(
             "llmweights",
             "partial",
-            "base model not identified; only the tuned weights are shared",
-            [m.page_url for m in tuned],
-            "llmweights.base_not_identified",
+            f"the card names its base ({name}) but links no published weights of it",
+            [model.card_url or model.page_url],
+            "llmweights.base_named_not_linked",
         )
-    return _weights("llmweights", h.base_models(ev), "base model")
+    return _as_release(ev, "its base is not named", "llmweights.base_unknown")
+
+
+def _as_release(ev: ProjectEvidence, unknown: str, rule: str, unread: list[str] | None = None) -> Grade:
+    """llmweights when the base is unknown: as the released weights, saying what is unknown."""
+    released = _weights("llmweights", h.released_models(ev), "released model")
+    reason = f"{unknown}; graded as the release: {released.reason}"
+    return h.grade("llmweights", released.grade, reason, [*released.evidence, *(unread or [])], rule)
 
 
 def rlweights(ev: ProjectEvidence) -> Grade:

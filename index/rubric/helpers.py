@@ -55,12 +55,26 @@ def own_repos(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
 
 
 def base_models(ev: ProjectEvidence) -> tuple[ModelEvidence, ...]:
-    """The pre-trained model: the untuned end of the declared lineage (or the declared
-    bases, when every one is a tuned stage), else the released model itself (trained from
-    scratch, or its base is not named), else Hub models a GitHub entry links to."""
+    """The pre-trained model: the end of the declared lineage (the bases whose own declared
+    base was not reached), else the released model itself (trained from scratch, or its
+    base is not named), else Hub models a GitHub entry links to."""
     if ev.bases:
-        return tuple(b for b in ev.bases if not b.is_tuned) or ev.bases
+        return lineage_roots(ev)
     return released_models(ev)
+
+
+def lineage_roots(ev: ProjectEvidence) -> tuple[ModelEvidence, ...]:
+    """The bases at the end of the crawled lineage: those declaring no base that was
+    followed (Instruct <- DPO <- SFT <- base: the base; a continued pre-training of a
+    third model: that model, readable or not)."""
+    followed = {b.repo_id.lower() for b in ev.bases}
+    ends = tuple(b for b in ev.bases if not any(d.lower() in followed for d in b.declared_bases))
+    return ends or ev.bases
+
+
+def is_own_base(ev: ProjectEvidence) -> bool:
+    """The release is a single model: no base declared and not a tuned model."""
+    return not ev.bases and not any(m.is_tuned for m in released_models(ev))
 
 
 def tunes_someone_elses_base(ev: ProjectEvidence) -> bool:
@@ -107,18 +121,44 @@ def training_datasets(ev: ProjectEvidence) -> tuple[DatasetEvidence, ...]:
 
 
 def pretraining_datasets(ev: ProjectEvidence) -> tuple[DatasetEvidence, ...]:
-    """Data named by a pre-trained (untuned) base, or data that does not look like tuning
-    data. A declared base may itself be an earlier tuning stage (SFT before DPO); its
-    data is then tuning data."""
-    base_named = {d.lower() for m in ev.bases if not m.is_tuned for d in m.datasets}
+    """Data of the pre-trained model, by who names it (RUBRIC.md: a tuned release's own
+    datasets are tuning data and say nothing about the base's): the lineage's end, or
+    the release when it is its own base. Data the lineage does not name goes by its name."""
+    pretrained = lineage_roots(ev) if ev.bases else _entry(ev) if is_own_base(ev) else ()
+    named = _named_by(pretrained)
     return tuple(
-        d for d in training_datasets(ev) if d.repo_id.lower() in base_named or not is_tuning_dataset(d.repo_id)
+        d
+        for d in training_datasets(ev)
+        if d.repo_id.lower() in named or (_unattributed(ev, d) and not is_tuning_dataset(d.repo_id))
     )
 
 
 def tuning_datasets(ev: ProjectEvidence) -> tuple[DatasetEvidence, ...]:
-    pretraining = {d.repo_id for d in pretraining_datasets(ev)}
-    return tuple(d for d in training_datasets(ev) if d.repo_id not in pretraining)
+    """Data of the tuning stages: named by the release or a stage between it and the
+    pre-trained model (both, when the release is its own base), or, named outside the
+    lineage, by a name that says so."""
+    roots = {m.repo_id for m in lineage_roots(ev)} if ev.bases else set()
+    stages = [*_entry(ev), *(b for b in ev.bases if b.repo_id not in roots)]
+    named = _named_by(stages)
+    return tuple(
+        d
+        for d in training_datasets(ev)
+        if d.repo_id.lower() in named or (_unattributed(ev, d) and is_tuning_dataset(d.repo_id))
+    )
+
+
+def _named_by(models: Iterable[ModelEvidence]) -> set[str]:
+    return {d.lower() for m in models for d in m.datasets}
+
+
+def _entry(ev: ProjectEvidence) -> tuple[ModelEvidence, ...]:
+    return (ev.released,) if ev.released is not None else ()
+
+
+def _unattributed(ev: ProjectEvidence, dataset: DatasetEvidence) -> bool:
+    """Named by no model of the entry's lineage: only by a README, or by a model a README
+    links (whose place in the lineage nothing states)."""
+    return dataset.repo_id.lower() not in _named_by((*_entry(ev), *ev.bases))
 
 
 def tuning_data_repos(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:

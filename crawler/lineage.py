@@ -1,0 +1,184 @@
+"""Which models a card says its model was made from: the lineage a careful reader follows
+when the Hub metadata (`base_model`) names none.
+
+Findings, each a pure function over card text (never raising):
+- a *lineage statement*: a phrase saying the model was made from another ("a fine-tuned
+  version of", "based on", "built upon", "derivative of", "continued pretraining of",
+  "initialized from", "alignment version of") followed, in the same sentence, by the
+  other model: a Hub link, a bare `owner/name`, or, after the phrases that can only name
+  a model, a bare model name (read as the card owner's repo);
+- a *lineage label*: a card field naming the base ("Base Model: X", "Backbone Model: X",
+  "Finetuned from model: X", "Instruction tuned from: [X](link)");
+- a *sibling base*: a link to a model of the same owner whose name marks it as the
+  family's base (`…-base`), from a card whose own name does not.
+
+What the phrase is followed by decides: "fine-tuned on" names data as often as a model,
+so after it only a Hub model link or an `owner/name` counts; "for fine-tuning purposes"
+says nothing about where the model came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from crawler import links
+
+# Words that make "a ... version of X" a model made from X.
+_TUNED_KIND = (
+    r"(?:fine-?\s?tuned|tuned|instruct(?:ion)?(?:[- ]tuned)?|chat|aligned|alignment(?:-enhanced)?|adapt?ed|adapated"
+    r"|upgraded|improved|enhanced|distilled|quantized|merged|dpo|sft|rlhf)"
+)
+# Phrases after which the next model mentioned is the one this model was made from.
+_MADE_FROM = (
+    r"fine-?\s?tuned\s+(?:(?:version|variant|model)\s+)?(?:of|from)",
+    r"(?:instruction|instruct|chat|dpo|sft|rlhf)[- ]?(?:fine-?)?tuned\s+(?:version\s+of|from)",
+    r"fine-?\s?tune\s+of",
+    r"tuned\s+from",
+    r"based\s+on(?:\s+top\s+of)?",
+    r"built\s+(?:on(?:\s+top\s+of)?|upon|from)",
+    r"initiali[sz]ed\s+(?:from|by|with)",
+    r"derivative\s+of",
+    # "an alignment version of X", "an adapted version of X"; not "the beta version of X"
+    rf"{_TUNED_KIND}[- ](?:version|variant|continuation)\s+of",
+    r"(?:built|created|made|obtained|trained)\s+by\s+(?:fine-?\s?tuning|further\s+training|continu\w*\s+pre-?\s?training)(?:\s+of)?",
+    r"continu\w*\s+(?:the\s+)?pre-?\s?train\w*\s+(?:of|from|on)",
+    r"further\s+(?:pre-?)?trained\s+(?:from|on)",
+    r"trained\s+from(?!\s+scratch)",
+    r"(?:sft|dpo|rlhf)(?:\s+and\s+\w+)?\s+of",
+    r"(?:its|the)\s+base(?:\s+model)?\s*(?=\()",
+)
+# Of those, the ones that cannot be followed by a dataset: a bare name after them is a model.
+_NAMES_A_MODEL = re.compile(
+    r"(?:version|variant|derivative|continuation)\s+of|initiali[sz]ed\s+(?:from|by|with)|tuned\s+from", re.I
+)
+MADE_FROM = re.compile(r"\b(?:" + "|".join(_MADE_FROM) + r")(?:\b|(?=\())", re.I)
+# "基于 X 训练" (trained based on X): the model is the first Latin name before the clause ends.
+MADE_FROM_CJK = re.compile(r"基于|基於")
+_CJK_NAME = re.compile(r"^[^，。；\n]{0,20}?([A-Za-z][\w.-]*\d[\w.-]*)")
+# "Base Model: X", "- **Finetuned from model:** X", "Instruction tuned from: [X](url)"
+LINEAGE_LABEL = re.compile(
+    r"^[\s>*_-]*(?:base\s+model|backbone(?:\s+model)?|parent\s+model|"
+    r"(?:fine-?\s?tuned|instruction[- ]tuned|tuned|trained|distilled)\s+from(?:\s+model)?)"
+    r"[\s*_]*[:：][\s*_]*(?P<value>\S.*)$",
+    re.I | re.M,
+)
+# A statement's model comes within the same sentence, shortly after its phrase.
+_SPAN = 160
+_SENTENCE_END = re.compile(r"[.!?。](?:\s|$)|\n\s*\n")
+_REPO_ID = re.compile(r"(?<![\w./-])([A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?![\w/-])")
+# A bare model name: a word with a digit or an inner hyphen ("CT-LLM-SFT", "Qwen2.5-32B").
+_BARE_NAME = re.compile(r"^[\s*_`\[(]*(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+|[A-Za-z]+\d[\w.]*)(?=[\s*_`\]),;:.]|$)")
+HUB = "https://huggingface.co"
+_BASE_NAME = re.compile(r"(^|[-_.])base([-_.]|$)", re.I)
+
+
+NAME = r"[A-Za-z0-9_][A-Za-z0-9._-]*"
+REPO_ID = re.compile(rf"{NAME}/{NAME}")
+BASE_MODEL_TAG_KINDS = ("finetune", "adapter", "quantized", "merge")
+
+
+def declared_bases(info: Any, card: str, repo_id: str) -> list[str]:
+    """The models a Hub model says it was made from: its metadata's, else its card's."""
+    return base_models(info) or bases_named_in_card(card, repo_id)
+
+
+def base_models(info: Any) -> list[str]:
+    """Base models named by `cardData.base_model` (a string or a list) or `base_model:` tags."""
+    if info is None:
+        return []
+    named: list[str] = []
+    card_data = info.card_data.to_dict() if getattr(info, "card_data", None) else {}
+    declared = card_data.get("base_model")
+    if isinstance(declared, str):
+        named.append(declared)
+    elif isinstance(declared, list):
+        named += [b for b in declared if isinstance(b, str)]
+    for tag in info.tags or []:
+        if tag.startswith("base_model:"):
+            value = tag.removeprefix("base_model:")
+            kind, _, rest = value.partition(":")
+            named.append(rest if kind in BASE_MODEL_TAG_KINDS and rest else value)
+    return list(dict.fromkeys(n.strip() for n in named if REPO_ID.fullmatch(n.strip())))
+
+
+def bases_named_in_card(card: str, repo_id: str) -> list[str]:
+    """Hub ids of the models the card of `repo_id` says it was made from, first-seen order."""
+    card = card or ""
+    found = [m for ids, _ in _statements(card, repo_id) for m in ids] + _sibling_bases(card, repo_id)
+    return [m for m in dict.fromkeys(found) if m.lower() != repo_id.lower()]
+
+
+def unlinked_base_names(card: str, repo_id: str) -> list[str]:
+    """Names of models the card says its model was made from, given with no Hub id that
+    could be followed ("trained from **Llama-2 13b**", "基于 TeleBase2.5 训练")."""
+    return list(dict.fromkeys(name for ids, name in _statements(card or "", repo_id) if not ids and name))
+
+
+def _statements(card: str, repo_id: str) -> Iterable[tuple[list[str], str | None]]:
+    """(Hub ids, bare name) per lineage label or statement of the card."""
+    names = _BareNames(repo_id.split("/")[0], {m.split("/")[-1].lower(): m for m in links.hf_models(card)})
+    for match in LINEAGE_LABEL.finditer(card):
+        yield _models_in(match.group("value"), names, guess=True)
+    for match in MADE_FROM.finditer(card):
+        span = card[match.end() : match.end() + _SPAN]
+        end = _SENTENCE_END.search(_without_urls(span))
+        span = span[: end.start()] if end else span
+        ids, name = _models_in(span, names, guess=bool(_NAMES_A_MODEL.search(match.group(0))))
+        yield ids[:1], name
+    for match in MADE_FROM_CJK.finditer(card):
+        if named := _CJK_NAME.match(card[match.end() : match.end() + _SPAN]):
+            yield [], named.group(1)
+
+
+class _BareNames:
+    """Reads a bare model name: the card's own link of that name (any owner, any case) is
+    the Hub id the makers meant; else, where the wording can only name a model, the card
+    owner's repo of that name."""
+
+    def __init__(self, owner: str, linked: dict[str, str]) -> None:
+        self.owner, self.linked = owner, linked
+
+    def resolve(self, name: str, *, guess: bool) -> str | None:
+        return self.linked.get(name.lower()) or (f"{self.owner}/{name}" if guess else None)
+
+
+def _models_in(span: str, names: _BareNames, *, guess: bool) -> tuple[list[str], str | None]:
+    """The models a phrase is followed by, as (Hub ids, bare name): Hub model links, else
+    `owner/name` mentions, else one bare name (an id when it resolves). A dataset link
+    names no model."""
+    linked = links.find_links(span)
+    models = [link.target for link in linked if link.kind == "hf_model"]
+    if models or any(link.kind == "hf_dataset" for link in linked):
+        return models, None
+    plain = _without_urls(span)
+    ids = [m for m in _REPO_ID.findall(plain) if links.classify_url(f"{HUB}/{m}")[0] == "hf_model"]
+    if ids:
+        return ids, None
+    bare = _BARE_NAME.match(plain)
+    if not bare:
+        return [], None
+    name = bare.group(1).rstrip(".")
+    resolved = names.resolve(name, guess=guess)
+    return ([resolved] if resolved else []), name
+
+
+def _sibling_bases(card: str, repo_id: str) -> list[str]:
+    owner, name = repo_id.split("/")[0].lower(), repo_id.split("/")[-1]
+    if _BASE_NAME.search(name):
+        return []
+    return [
+        m
+        for m in links.hf_models(card or "")
+        if m.split("/")[0].lower() == owner and _BASE_NAME.search(m.split("/")[-1])
+    ]
+
+
+_MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)\s]*\)|https?://\S+")
+
+
+def _without_urls(text: str) -> str:
+    """The text with link targets blanked (same length), so a sentence end or an
+    `owner/name` is never read inside a URL."""
+    return _MARKDOWN_LINK_TARGET.sub(lambda m: " " * len(m.group(0)), text)

@@ -1,0 +1,175 @@
+"""Lineage findings on real-shaped card text: which model a card says its model was made
+from, and that the crawler follows such a statement to the base when the Hub metadata
+names none."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from crawler.lineage import bases_named_in_card, unlinked_base_names
+
+HUB = "https://huggingface.co"
+
+
+@pytest.mark.parametrize(
+    ("card", "repo_id", "bases"),
+    [
+        # a lineage statement with a Hub link
+        (
+            "CT-LLM-SFT-DPO is an alignment version of [CT-LLM](https://huggingface.co/m-a-p/CT-LLM-Base).",
+            "m-a-p/CT-LLM-SFT-DPO",
+            ["m-a-p/CT-LLM-Base"],
+        ),
+        (
+            "It is built by finetuning [MPT-30B](https://huggingface.co/mosaicml/mpt-30b) on Dolly HHRLHF.",
+            "mosaicml/mpt-30b-instruct",
+            ["mosaicml/mpt-30b"],
+        ),
+        (
+            "This model is a fine-tuned version of [BramVanroy/fietje-2b](https://huggingface.co/BramVanroy/fietje-2b)",
+            "BramVanroy/fietje-2-instruct",
+            ["BramVanroy/fietje-2b"],
+        ),
+        (
+            "Llama-3.3-Nemotron-Super-49B-v1 is a large language model (LLM) which is a derivative of "
+            "[Meta Llama-3.3-70B-Instruct](https://huggingface.co/meta-llama/Llama-3.3-70B-Instruct) (AKA the "
+            "*reference model*).",
+            "nvidia/Llama-3_3-Nemotron-Super-49B-v1",
+            ["meta-llama/Llama-3.3-70B-Instruct"],
+        ),
+        # a bare owner/name after the phrase
+        (
+            "This is the instruction-finetuned model based on OpenLLM-France/Claire-7B-0.1, using the Vigogne dataset.",
+            "OpenLLM-France/Claire-7B-FR-Instruct-0.1",
+            ["OpenLLM-France/Claire-7B-0.1"],
+        ),
+        # a bare name after a phrase that can only name a model: the owner's repo
+        (
+            "1. Our model, an alignment-enhanced variant of CT-LLM-SFT, is trained using DPO.",
+            "m-a-p/CT-LLM-SFT-DPO",
+            ["m-a-p/CT-LLM-SFT"],
+        ),
+        # lineage labels
+        ("- **Finetuned from model: OpenLLM-France/Claire-7B-0.1", "x/y", ["OpenLLM-France/Claire-7B-0.1"]),
+        ("* Backbone Model: [Qwen2.5-7B](https://huggingface.co/Qwen/Qwen2.5-7B)", "lab/R1-7B", ["Qwen/Qwen2.5-7B"]),
+        (
+            "**Instruction tuned from:** [Mistral-7B-v0.1](https://huggingface.co/mistralai/Mistral-7B-v0.1)",
+            "lab/Chat-7B",
+            ["mistralai/Mistral-7B-v0.1"],
+        ),
+        # a sibling base linked from a tuned model's card
+        (
+            "* [Arctic-Base](https://huggingface.co/Snowflake/snowflake-arctic-base/)\n"
+            "* [Arctic-Instruct](https://huggingface.co/Snowflake/snowflake-arctic-instruct/)",
+            "Snowflake/snowflake-arctic-instruct",
+            ["Snowflake/snowflake-arctic-base"],
+        ),
+        # a bare name is the card's own link of that name, whatever its case and owner
+        (
+            "Falcon-180B-Chat is a causal decoder-only model built upon Falcon-180B and finetuned on Ultrachat.\n"
+            "See [the base](https://huggingface.co/tiiuae/falcon-180B).",
+            "tiiuae/falcon-180B-chat",
+            ["tiiuae/falcon-180B"],
+        ),
+    ],
+)
+def test_a_card_names_the_model_it_was_made_from(card: str, repo_id: str, bases: list[str]) -> None:
+    assert bases_named_in_card(card, repo_id) == bases
+
+
+@pytest.mark.parametrize(
+    ("card", "repo_id"),
+    [
+        # a variant to use for fine-tuning is not where the model came from
+        (
+            "* [**`microsoft/bitnet-b1.58-2B-4T-bf16`**](https://huggingface.co/microsoft/bitnet-b1.58-2B-4T-bf16): "
+            "Contains the master weights in BF16 format. **Use this only for training or fine-tuning purposes.**",
+            "microsoft/bitnet-b1.58-2B-4T",
+        ),
+        # "trained from scratch" names no base
+        ("**Crucially, the model was *trained from scratch* with this quantization scheme.**", "microsoft/bitnet"),
+        # an earlier version of a later model
+        ("Qwen1.5 is the beta version of Qwen2, a transformer-based decoder-only language model.", "Qwen/Qwen1.5-72B"),
+        # "fine-tuned on" names data: a dataset link, or a plain name, is no model
+        (
+            "Fine-tuned on [Alpaca](https://huggingface.co/datasets/tatsu-lab/alpaca) and CodeAlpaca-20k.",
+            "lab/Chat-7B",
+        ),
+        ("This is a chat finetuned version of the base model. The best prompt to use is:", "adept/persimmon-8b-chat"),
+        # an architecture, not a model
+        ("Poro 2 70B Instruct is based on the Llama 3.1 70B architecture and has been fine-tuned.", "LumiOpen/Poro"),
+        # a base's own card linking itself
+        ("Use [MPT-30B](https://huggingface.co/mosaicml/mpt-30b) as a base model: x", "mosaicml/mpt-30b"),
+    ],
+)
+def test_no_lineage_where_the_card_states_none(card: str, repo_id: str) -> None:
+    assert bases_named_in_card(card, repo_id) == []
+
+
+@pytest.mark.parametrize(
+    ("card", "names"),
+    [
+        (
+            "This is the **Full-Weight** of WizardLM-13B V1.2 model, this model is trained from **Llama-2 13b**.",
+            ["Llama-2"],
+        ),
+        (
+            "3. Beyond reasoning, the model inherits capabilities and limitations of its base (LLAMA-2 base).",
+            ["LLAMA-2"],
+        ),
+        (
+            "Falcon-180B-Chat is a 180B parameters causal decoder-only model built by TII based on Falcon-180B.",
+            ["Falcon-180B"],
+        ),
+        (
+            "TeleChat2.5 基于最新强化的 TeleBase2.5 系列模型进行训练，在理科、通用问答等任务上有显著的效果提升。",
+            ["TeleBase2.5"],
+        ),
+        # linked, or no name at all: nothing unlinked
+        ("It is an alignment version of [CT-LLM](https://huggingface.co/m-a-p/CT-LLM-Base).", []),
+        ("This is a chat finetuned version of the base model.", []),
+        ("We apply reinforcement learning (RL) to the base model without relying on SFT.", []),
+    ],
+)
+def test_a_base_named_without_a_hub_id(card: str, names: list[str]) -> None:
+    assert unlinked_base_names(card, "lab/Model-7B-Chat") == names
+
+
+def test_a_card_stated_lineage_is_followed_to_the_base(tmp_path: Path) -> None:
+    """No `base_model` anywhere: the DPO card names its SFT stage by bare name, the SFT
+    card names the base; the crawler takes both hops and the base's weights decide."""
+
+    def info(repo: str) -> dict:
+        return {"id": repo, "tags": ["safetensors", "license:apache-2.0"], "pipeline_tag": "text-generation"}
+
+    def card(repo: str, text: str) -> str:
+        return json.dumps({"url": f"{HUB}/{repo}/resolve/main/README.md", "status": 200, "body": text})
+
+    def model(repo: str) -> str:
+        return json.dumps({"url": f"{HUB}/api/models/{repo}", "status": 200, "json": info(repo)})
+
+    lines = [
+        model("lab/Lm-2B-SFT-DPO"),
+        card("lab/Lm-2B-SFT-DPO", "---\nlicense: apache-2.0\n---\nOur model, a DPO-tuned variant of Lm-2B-SFT.\n"),
+        model("lab/Lm-2B-SFT"),
+        card("lab/Lm-2B-SFT", "Lm-2B-SFT is an alignment version of [Lm](https://huggingface.co/lab/Lm-2B-Base).\n"),
+        model("lab/Lm-2B-Base"),
+    ]
+    captures = tmp_path / "captures"
+    captures.mkdir()
+    (captures / "lm.jsonl").write_text("\n".join(lines) + "\n")
+    registry = tmp_path / "registry.yaml"
+    registry.write_text("projects:\n- id: lm\n  name: Lm\n  org: Lab\n  hf: lab/Lm-2B-SFT-DPO\n")
+    db = str(tmp_path / "l.duckdb")
+    runner = CliRunner()
+    refreshed = runner.invoke(app, ["refresh", "--registry", str(registry), "--replay", str(captures), "--db", db])
+    assert refreshed.exit_code == 0, refreshed.output
+    shown = runner.invoke(app, ["show", "lm", "--db", db, "--format", "json"])
+    grades = {row["criterion"]: row for row in json.loads(shown.stdout)}
+    assert grades["llmweights"]["grade"] == "open"
+    assert grades["llmweights"]["evidence"] == [f"{HUB}/lab/Lm-2B-Base"]
