@@ -11,6 +11,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -21,10 +22,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from crawler.captures import CaptureFormatError
+from crawler.discover import SORTS, ListingQuery
 from crawler.http import HttpPolicy
 from crawler.results import ProjectCrawl
 from index import exit_status, store
 from index.calibrate import LabelsError, calibration_report, label_set_name, load_labels
+from index.discovery import RegistryFinding, check_registry, hub_session, registry_yaml, run_discovery
 from index.leaderboard import (
     LEADERBOARD_COLUMNS,
     Table,
@@ -38,7 +41,14 @@ from index.leaderboard import (
 from index.output import FORMATS, render
 from index.refresh import RefreshOptions, refresh
 from index.registry import RegistryError, load_registry
-from index.run_report import LimitSyntaxError, host_limits, parse_host_values, summary_json, summary_lines
+from index.run_report import (
+    LimitSyntaxError,
+    discovery_line,
+    host_limits,
+    parse_host_values,
+    summary_json,
+    summary_lines,
+)
 
 app = typer.Typer(
     help="The Openness Index: how open generative AI systems really are, graded on 14 criteria with evidence.",
@@ -63,6 +73,17 @@ DbOption = Annotated[
     typer.Option("--db", help="DuckDB index file [default: $OPENNESS_DB or ./openness.duckdb]", show_default=False),
 ]
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
+# The Hub listing's options, shared by `discover` and `refresh --discover`.
+PipelineTagOption = Annotated[str, typer.Option(help="List models with this pipeline tag ('' for any).")]
+MinDownloadsOption = Annotated[int, typer.Option(min=0, help="Only models with this many downloads (30 days) or more.")]
+TopOption = Annotated[int | None, typer.Option(min=1, help="At most this many models (default: all listed).")]
+SortOption = Annotated[str, typer.Option(help="downloads, likes, trending or created (always descending).")]
+AuthorOption = Annotated[str | None, typer.Option(help="Only models of this user or organisation.")]
+SinceOption = Annotated[str | None, typer.Option(help="Only models created on or after this date (YYYY-MM-DD).")]
+ReplayOption = Annotated[
+    Path | None, typer.Option(help="Replay from the captures in this directory instead of the network.")
+]
+SnapshotsOption = Annotated[Path, typer.Option(help="Where live runs record their captures.")]
 
 
 def error_status(error: Exception) -> int:
@@ -94,6 +115,23 @@ def _check_format(fmt: str, allowed: tuple[str, ...]) -> str:
     return fmt
 
 
+def _listing_query(
+    pipeline_tag: str, min_downloads: int, top: int | None, sort: str, author: str | None, since: str | None
+) -> ListingQuery:
+    if sort not in SORTS:
+        raise typer.BadParameter(f"{sort!r} is not one of {', '.join(SORTS)}", param_hint="--sort")
+    try:
+        since_date = date.fromisoformat(since) if since else None
+    except ValueError:
+        raise typer.BadParameter(f"{since!r} is not a date (YYYY-MM-DD)", param_hint="--since") from None
+    return ListingQuery(pipeline_tag or None, min_downloads, top, sort, author or None, since_date)
+
+
+def _check_replay(replay: Path | None) -> None:
+    if replay is not None and not replay.exists():
+        raise store.StoreError(f"{replay}: no such capture directory")
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -110,12 +148,18 @@ def refresh_command(
         Path | None,
         typer.Option(help="Registry YAML of tracked systems [default: the registry shipped with the package]"),
     ] = None,
-    replay: Annotated[
-        Path | None,
-        typer.Option(help="Replay from the captures in this directory instead of the network.", file_okay=True),
-    ] = None,
+    replay: ReplayOption = None,
     db: DbOption = None,
-    snapshots: Annotated[Path, typer.Option(help="Where live runs record their captures.")] = Path("snapshots"),
+    snapshots: SnapshotsOption = Path("snapshots"),
+    discover: Annotated[
+        bool, typer.Option("--discover", help="List the Hub first (the options below), then grade what it lists.")
+    ] = False,
+    pipeline_tag: PipelineTagOption = "text-generation",
+    min_downloads: MinDownloadsOption = 0,
+    top: TopOption = None,
+    sort: SortOption = "downloads",
+    author: AuthorOption = None,
+    since: SinceOption = None,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Projects crawled at once.")] = 4,
     timeout: Annotated[float, typer.Option(min=0.01, help="Seconds allowed for each request.")] = 30.0,
     attempts: Annotated[int, typer.Option(min=1, max=10, help="Tries per request, retries included.")] = 4,
@@ -137,10 +181,10 @@ def refresh_command(
     Exit status: 0 when the run completed (even with failed resources, which are listed),
     3 when it was rejected because most fetches failed, 2 for usage errors, 4 for a corrupt
     database, 5 when the database is locked, 130/143 when interrupted by SIGINT/SIGTERM."""
+    query = _listing_query(pipeline_tag, min_downloads, top, sort, author, since) if discover else None
     with user_errors():
         projects = load_registry(registry)
-        if replay is not None and not replay.exists():
-            raise store.StoreError(f"{replay}: no such capture directory")
+        _check_replay(replay)
         try:
             rates = parse_host_values(rate or [], "--rate")
             limits = host_limits(rates, parse_host_values(concurrency or [], "--concurrency"))
@@ -154,10 +198,11 @@ def refresh_command(
             workers=workers,
             http=HttpPolicy(timeout=timeout, attempts=attempts, max_wait=max_wait, limits=limits),
             incremental=not full,
+            discovery=query,
         )
         try:
-            with _sigterm_as_interrupt(), _progress(len(projects), quiet) as advance:
-                result = refresh(projects, options, advance)
+            with _sigterm_as_interrupt(), _progress(quiet) as (advance, set_total):
+                result = refresh(projects, options, advance, set_total)
         except KeyboardInterrupt as interruption:
             terminated = isinstance(interruption, _Terminated)
             err.print(
@@ -202,27 +247,33 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 
 @contextmanager
-def _progress(total: int, quiet: bool = False) -> Iterator[Callable[[ProjectCrawl], None]]:
-    """A progress bar on a terminal; otherwise a plain log line every 5% of projects."""
+def _progress(quiet: bool = False) -> Iterator[tuple[Callable[[ProjectCrawl], None], Callable[[int], None]]]:
+    """A progress bar on a terminal; otherwise a plain log line every 5% of projects.
+    Yields the per-project callback and the one that sets the total, once known."""
+    total = 0
+
+    def set_total(count: int) -> None:
+        nonlocal total
+        total = count
+
     if quiet:
-        yield lambda crawl: None
+        yield (lambda crawl: None), set_total
         return
     if not err.is_terminal:
         done = 0
-        step = max(1, total // 20)
 
         def log(crawl: ProjectCrawl) -> None:
             nonlocal done
             done += 1
-            if done % step == 0 or done == total:
+            if done % max(1, total // 20) == 0 or done == total:
                 err.print(f"crawled {done}/{total} projects (last: {crawl.project_id})", highlight=False, markup=False)
 
-        yield log
+        yield log, set_total
         return
     columns = (TextColumn("crawling"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task("crawl", total=total)
-        yield lambda crawl: progress.advance(task)
+        task = progress.add_task("crawl", total=None)
+        yield (lambda crawl: progress.advance(task)), (lambda count: progress.update(task, total=count))
 
 
 @app.command("leaderboard")
@@ -326,6 +377,84 @@ def history_command(
         _emit("no grade changed between complete runs\n", output)
         return
     _emit(render(changes.columns, changes.rows, fmt, title="Grade changes"), output)
+
+
+@app.command("discover")
+def discover_command(
+    pipeline_tag: PipelineTagOption = "text-generation",
+    min_downloads: MinDownloadsOption = 0,
+    top: TopOption = None,
+    sort: SortOption = "downloads",
+    author: AuthorOption = None,
+    since: SinceOption = None,
+    registry_out: Annotated[
+        Path | None, typer.Option(help="Also write the listed models as a registry file here.")
+    ] = None,
+    db: DbOption = None,
+    replay: ReplayOption = None,
+    snapshots: SnapshotsOption = Path("snapshots"),
+    timeout: Annotated[float, typer.Option(min=0.01, help="Seconds allowed for each request.")] = 30.0,
+    attempts: Annotated[int, typer.Option(min=1, max=10, help="Tries per request, retries included.")] = 4,
+) -> None:
+    """List Hub models through the Hub's own listing and track them in the index; the
+    next `refresh` grades them. Models the same query no longer lists are marked gone.
+
+    Exit status: 0 when the listing was read to its end, 3 when it was cut short (what
+    was listed is tracked; nothing is marked gone), 2 for usage errors."""
+    query = _listing_query(pipeline_tag, min_downloads, top, sort, author, since)
+    path = store.database_path(db)
+    with user_errors():
+        _check_replay(replay)
+        with hub_session(replay, snapshots, HttpPolicy(timeout=timeout, attempts=attempts)) as core:
+            result = run_discovery(query, path, store.utc_now_naive())
+        requests = core.stats.as_dict().get("requests", 0)
+    line = f"{discovery_line(result.summary()).strip()}; {requests} requests"
+    err.print(line, highlight=False, markup=False, soft_wrap=True)
+    if registry_out is not None:
+        _emit(registry_yaml(result.models), registry_out)
+    if result.error:
+        raise typer.Exit(exit_status.RUN_FAILED)
+
+
+registry_app = typer.Typer(help="Registry files: check them against the Hub.", no_args_is_help=True)
+app.add_typer(registry_app, name="registry")
+
+
+@registry_app.command("check")
+def registry_check_command(
+    file: Annotated[
+        Path | None, typer.Argument(help="Registry YAML [default: the registry shipped with the package]")
+    ] = None,
+    replay: ReplayOption = None,
+    snapshots: SnapshotsOption = Path("snapshots"),
+    timeout: Annotated[float, typer.Option(min=0.01, help="Seconds allowed for each request.")] = 30.0,
+) -> None:
+    """Registry entries the Hub does not list (moved, renamed or deleted), with the
+    closest ids it lists, from each author's listing and a search for the name.
+
+    Exit status: 0 when the Hub lists every entry, 6 when some are missing or could not
+    be checked, 2 for usage errors."""
+    with user_errors():
+        projects = load_registry(file)
+        _check_replay(replay)
+        with hub_session(replay, snapshots, HttpPolicy(timeout=timeout)):
+            findings = check_registry(projects)
+    lines = [_finding_line(f) for f in findings if f.status != "listed" or f.detail]
+    listed = sum(f.status == "listed" for f in findings)
+    lines.append(f"{listed} of {len(findings)} Hub entries of {file or 'the shipped registry'} are listed by the Hub")
+    sys.stdout.write("\n".join(lines) + "\n")
+    if listed < len(findings):
+        raise typer.Exit(exit_status.FINDINGS)
+
+
+def _finding_line(finding: RegistryFinding) -> str:
+    where = f"{finding.project}: {finding.hf}"
+    if finding.status == "listed":
+        return f"{where}: {finding.detail}"
+    if finding.status == "unchecked":
+        return f"{where}: could not be checked: {finding.detail}"
+    closest = ", ".join(finding.closest) or "none"
+    return f"{where}: not listed by the Hub (moved, renamed or deleted); closest listed: {closest}"
 
 
 @app.command("calibrate")

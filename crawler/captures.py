@@ -15,6 +15,7 @@ import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -200,3 +201,14 @@ class CaptureWriter:
     def close(self) -> None:
         with self._lock:
             self._handle.close()
+
+
+def new_capture_path(snapshots: Path) -> Path:
+    """A capture file of its own for this run, even when two runs start in one second."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = snapshots.resolve() / f"{stamp}.jsonl"
+    suffix = 1
+    while path.exists():
+        suffix += 1
+        path = snapshots.resolve() / f"{stamp}-{suffix}.jsonl"
+    return path

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
@@ -37,6 +38,7 @@ SERVICE_BASES = {
 # Previous answers that may be carried forward unchanged: a body, or its known absence.
 CARRIED_STATUSES = frozenset({200, 404})
 MAX_REDIRECT_HOPS = 10
+LINK_TARGET = re.compile(r"<([^>]*)>")
 
 
 @dataclass(frozen=True)
@@ -190,11 +192,20 @@ class HttpCore:
             assert self.previous is not None
             exchange = self.previous.revalidated(canonical, exchange)
             self.stats.add("not_modified")
-        elif "location" in exchange.headers:
-            location = self.endpoints.to_canonical(exchange.headers["location"])
-            exchange = dataclasses.replace(exchange, headers={**exchange.headers, "location": location})
+        else:
+            exchange = self._canonical_links(exchange)
         self._record(exchange)
         return _Outcome(exchange, answer.attempts, answer.received, answer.capped, not_modified)
+
+    def _canonical_links(self, exchange: Exchange) -> Exchange:
+        """Redirects and next-page links name the canonical URL, as captures do, so a
+        client following them comes back through the core the same way live and replayed."""
+        headers = dict(exchange.headers)
+        if "location" in headers:
+            headers["location"] = self.endpoints.to_canonical(headers["location"])
+        if "link" in headers:
+            headers["link"] = LINK_TARGET.sub(lambda m: f"<{self.endpoints.to_canonical(m[1])}>", headers["link"])
+        return dataclasses.replace(exchange, headers=headers) if headers != exchange.headers else exchange
 
     def _from_replay(self, canonical: str) -> Exchange:
         assert self.replay is not None

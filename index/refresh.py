@@ -13,18 +13,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from crawler.adapters import hub_client
-from crawler.captures import CaptureFormatError, CaptureStore, CaptureWriter, normalise_url
+from crawler.captures import CaptureFormatError, CaptureStore, CaptureWriter, new_capture_path, normalise_url
 from crawler.crawl import Fetchers, crawl_all
+from crawler.discover import ListingQuery
 from crawler.http import HttpCore, HttpPolicy
 from crawler.politeness import Clock
 from crawler.previous import PreviousRun, Validators
 from crawler.results import ProjectCrawl
 from index import staleness, store
+from index.discovery import DiscoveryResult, run_discovery, tracked_projects
 from index.evidence.project import ProjectEvidence, extract
 from index.flags import openness_flags
 from index.policy import policy_indicators
@@ -46,6 +48,7 @@ class RefreshOptions:
     http: HttpPolicy = field(default_factory=HttpPolicy)
     incremental: bool = True
     clock: Clock | None = None
+    discovery: ListingQuery | None = None  # list the Hub first (`refresh --discover`)
 
 
 @dataclass
@@ -61,11 +64,14 @@ def refresh(
     projects: list[Project],
     options: RefreshOptions,
     on_project_done: Callable[[ProjectCrawl], None] | None = None,
+    on_projects: Callable[[int], None] | None = None,
 ) -> RefreshResult:
-    """Crawl and grade every project and store the run."""
+    """Crawl and grade every project (the registry's and the discovered models still
+    listed, after listing the Hub when `options.discovery` says so) and store the run.
+    `on_projects` learns how many projects will be crawled, once that is known."""
     started = time.monotonic()
     if options.replay is None:
-        replay_store, capture_path = None, _new_capture_path(options.snapshots)
+        replay_store, capture_path = None, new_capture_path(options.snapshots)
     else:
         replay_store, capture_path = _replay_captures(options.replay), options.replay
     live = replay_store is None
@@ -82,8 +88,15 @@ def refresh(
         core = HttpCore(
             replay=replay_store, recorder=recorder, policy=options.http, clock=options.clock, previous=previous
         )
+        discovery = None
         try:
-            crawls, assessed = _crawl_and_grade(projects, core, options.workers, on_project_done)
+            with hub_client(core):
+                if options.discovery is not None:
+                    discovery = run_discovery(options.discovery, options.db, store.utc_now_naive())
+                projects = tracked_projects(projects, options.db)
+                if on_projects is not None:
+                    on_projects(len(projects))
+                crawls, assessed = _crawl_and_grade(projects, core, options.workers, on_project_done)
         except BaseException:
             core.cancel()
             raise
@@ -91,7 +104,7 @@ def refresh(
             core.close()
             if recorder is not None:
                 recorder.close()
-        run = _Run(run_id, live, incremental, started)
+        run = _Run(run_id, live, incremental, started, discovery)
         return _store_run(projects, options.db, run, core, crawls, assessed)
     except BaseException:
         store.mark_run(options.db, run_id, "interrupted")
@@ -113,6 +126,7 @@ class _Run:
     live: bool
     incremental: str  # what the previous run contributed, in words
     started: float
+    discovery: DiscoveryResult | None = None
 
 
 def _crawl_and_grade(
@@ -130,8 +144,7 @@ def _crawl_and_grade(
         if on_project_done is not None:
             on_project_done(crawl)
 
-    with hub_client(core):
-        crawls = crawl_all(projects, Fetchers.over(core), workers, done)
+    crawls = crawl_all(projects, Fetchers.over(core), workers, done)
     return crawls, assessed
 
 
@@ -164,6 +177,8 @@ def _store_run(
         "incremental": run.incremental,
         "duration_seconds": round(time.monotonic() - run.started, 2),
     }
+    if run.discovery is not None:
+        summary["discovery"] = run.discovery.summary()
     if rejected:
         summary["rejected_reason"] = rejected
     store.complete_run(
@@ -278,14 +293,3 @@ def _replay_captures(path: Path) -> CaptureStore:
     if not captures:
         raise CaptureFormatError(f"{path}: the captures hold no exchanges")
     return captures
-
-
-def _new_capture_path(snapshots: Path) -> Path:
-    """A capture file of its own for this run, even when two runs start in one second."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = snapshots.resolve() / f"{stamp}.jsonl"
-    suffix = 1
-    while path.exists():
-        suffix += 1
-        path = snapshots.resolve() / f"{stamp}-{suffix}.jsonl"
-    return path

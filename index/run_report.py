@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from crawler.politeness import DEFAULT_LIMITS, HostLimit, limit_for
 from index.refresh import RefreshResult
@@ -57,6 +58,9 @@ def summary_lines(result: RefreshResult) -> list[str]:
         f"  requests {s['requests']}: {s['not_modified']} not modified (304), {s['carried_forward']} carried forward "
         f"unchanged, {s['retries']} retries, {s['rate_limited']} rate-limited answers; {_size(s['bytes'])} received",
     ]
+    discovery = s.get("discovery")
+    if discovery:
+        lines.append(discovery_line(discovery))
     failures = s.get("failures") or {}
     if failures:
         lines.append("  failures: " + ", ".join(f"{kind} {count}" for kind, count in failures.items()))
@@ -70,6 +74,17 @@ def summary_lines(result: RefreshResult) -> list[str]:
             "The leaderboard still shows the previous complete run."
         )
     return lines
+
+
+def discovery_line(discovery: Mapping[str, Any]) -> str:
+    """What a listing found, in one line (and why it stopped early, if it did)."""
+    line = (
+        f"  discovered {discovery['listed']} models ({discovery['new']} new, {discovery['back']} returned, "
+        f"{discovery['gone']} gone) for: {discovery['how']}"
+    )
+    if discovery.get("error"):
+        line += f"; listing cut short, nothing marked gone: {discovery['error']}"
+    return line
 
 
 def summary_json(result: RefreshResult) -> str:

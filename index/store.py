@@ -124,6 +124,23 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE VIEW latest_policy AS SELECT * FROM policy WHERE run_id = (SELECT run_id FROM latest_run);
         """,
     ),
+    (
+        "systems discovered on the Hub",
+        """
+        CREATE TABLE discovered (
+            project VARCHAR PRIMARY KEY,      -- the project id it is graded under
+            hf VARCHAR NOT NULL,              -- Hub model repo id
+            first_seen TIMESTAMP NOT NULL,
+            last_seen TIMESTAMP NOT NULL,     -- the latest listing that showed it
+            how VARCHAR NOT NULL,             -- the query of that listing
+            gone_at TIMESTAMP,                -- when that query stopped listing it (NULL: listed)
+            downloads BIGINT,
+            likes BIGINT,
+            sha VARCHAR,
+            created_at TIMESTAMP
+        );
+        """,
+    ),
 )
 
 
@@ -321,6 +338,16 @@ def _insert_columns(connection: duckdb.DuckDBPyConnection, table: str, run_id: i
     connection.execute(f"INSERT INTO {table} (run_id, {', '.join(columns)}) SELECT $1, {selects}", [run_id, *values])
 
 
+def _insert_rows(connection: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
+    """Bulk insert of rows without a run id, unnested by DuckDB like `_insert_columns`."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    values = [[row[column] for row in rows] for column in columns]
+    selects = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
+    connection.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {selects}", values)
+
+
 def latest_complete_run(connection: duckdb.DuckDBPyConnection) -> int | None:
     row = connection.execute("SELECT run_id FROM latest_run").fetchone()
     return int(row[0]) if row else None
@@ -400,3 +427,81 @@ def visible_grades(path: Path, projects: Sequence[str]) -> dict[str, ShownGrades
         for project, graded_at in header
         if grades.get(project)
     }
+
+
+@dataclass(frozen=True)
+class DiscoveredRow:
+    project: str
+    hf: str
+    downloads: int | None
+    likes: int | None
+    sha: str | None
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DiscoveryCounts:
+    listed: int
+    new: int
+    back: int  # listed again after being marked gone
+    gone: int  # no longer listed by the query that found them
+
+
+def record_discovery(
+    path: Path, how: str, rows: Sequence[DiscoveredRow], *, complete: bool, now: datetime
+) -> DiscoveryCounts:
+    """Track a listing: new models are added, listed ones seen again, and, when the
+    listing was read to its end, models this query found before but no longer lists
+    are marked gone (never deleted: their runs keep referring to them)."""
+    with open_writable(path) as connection:
+        connection.execute("BEGIN TRANSACTION")
+        connection.execute(
+            "CREATE TEMP TABLE listing (project VARCHAR, hf VARCHAR, downloads BIGINT, likes BIGINT, "
+            "sha VARCHAR, created_at TIMESTAMP)"
+        )
+        try:
+            _insert_rows(connection, "listing", [vars(row) for row in rows])
+            new, back = connection.execute(
+                """SELECT count(*) FILTER (WHERE d.project IS NULL), count(*) FILTER (WHERE d.gone_at IS NOT NULL)
+                   FROM listing l LEFT JOIN discovered d USING (project)"""
+            ).fetchone() or (0, 0)
+            connection.execute(
+                """UPDATE discovered SET last_seen = $now, how = $how, gone_at = NULL, downloads = l.downloads,
+                          likes = l.likes, sha = l.sha, created_at = l.created_at
+                   FROM listing l WHERE discovered.project = l.project""",
+                {"now": now, "how": how},
+            )
+            connection.execute(
+                """INSERT INTO discovered
+                   SELECT l.project, l.hf, $now, $now, $how, NULL, l.downloads, l.likes, l.sha, l.created_at
+                   FROM listing l ANTI JOIN discovered d USING (project)""",
+                {"now": now, "how": how},
+            )
+            gone = 0
+            if complete:
+                gone_rows = connection.execute(
+                    """UPDATE discovered SET gone_at = $now
+                       WHERE how = $how AND gone_at IS NULL AND project NOT IN (SELECT project FROM listing)
+                       RETURNING project""",
+                    {"now": now, "how": how},
+                ).fetchall()
+                gone = len(gone_rows)
+            connection.execute("DROP TABLE listing")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    return DiscoveryCounts(len(rows), int(new), int(back), gone)
+
+
+def listed_discoveries(path: Path) -> list[tuple[str, str]]:
+    """(project, hf) of every discovered model still listed, most downloaded first."""
+    if not path.exists():
+        return []
+    with open_writable(path) as connection:
+        return [
+            (str(project), str(hf))
+            for project, hf in connection.execute(
+                "SELECT project, hf FROM discovered WHERE gone_at IS NULL ORDER BY downloads DESC NULLS LAST, project"
+            ).fetchall()
+        ]

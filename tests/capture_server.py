@@ -13,6 +13,7 @@ captured one; a response is an `Exchange` or an action on the raw handler
 from __future__ import annotations
 
 import hashlib
+import re
 import socket
 import struct
 import threading
@@ -22,8 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from crawler.captures import CaptureStore, Exchange, normalise_url
+from tests.hub_listing import is_listing, listing_page
 
 PREFIXES = {
     "/hf": ("https://huggingface.co", "HF_ENDPOINT"),
@@ -122,6 +125,8 @@ class CaptureServer:
     request_headers: list[dict[str, str]] = field(default_factory=list)
     arrivals: list[float] = field(default_factory=list)
     faults: dict[str, deque[Fault]] = field(default_factory=lambda: defaultdict(deque))
+    # Model infos the Hub's listing (`/api/models?...`) shows, in its default order.
+    listing: list[dict[str, Any]] = field(default_factory=list)
 
     def __enter__(self) -> CaptureServer:
         server = self
@@ -189,8 +194,13 @@ class CaptureServer:
             self._count("fault")
             fault(handler)
             return
-        exchange = fault or self.store.get(url) or Exchange(url, 404, {"content-type": "application/json"}, b"{}")
+        exchange = fault or self._stored(url)
         self._send(handler, exchange)
+
+    def _stored(self, url: str) -> Exchange:
+        if self.listing and url.startswith(PREFIXES["/hf"][0] + "/") and is_listing(url):
+            return listing_page(url, self.listing)
+        return self.store.get(url) or Exchange(url, 404, {"content-type": "application/json"}, b"{}")
 
     def _count(self, outcome: str, sent: int = 0, url: str = "", status: int = 0) -> None:
         with self._lock:
@@ -208,6 +218,8 @@ class CaptureServer:
         headers = dict(exchange.headers)
         if "location" in headers:
             headers["location"] = self._to_local(headers["location"])
+        if "link" in headers:
+            headers["link"] = re.sub(r"<([^>]*)>", lambda m: f"<{self._to_local(m[1])}>", headers["link"])
         if exchange.status == 200:
             headers["etag"] = etag_of(exchange)
             if handler.headers.get("if-none-match") == headers["etag"]:

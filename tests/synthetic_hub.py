@@ -33,6 +33,11 @@ class SyntheticHub:
     def store(self) -> CaptureStore:
         return CaptureStore({normalise_url(e.url): e for e in self.exchanges})
 
+    def model_infos(self) -> list[dict[str, object]]:
+        """Every model's info, as the Hub's listing shows them (see tests/hub_listing.py)."""
+        infos = [e for e in self.exchanges if e.url.startswith(f"{HF}/api/models/")]
+        return [json.loads(e.body) for e in infos]
+
 
 def model_id(i: int) -> str:
     return f"org{i % 40}/model-{i:05d}"
