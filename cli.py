@@ -30,6 +30,7 @@ from index.calibrate import LabelsError, calibration_report, label_set_name, loa
 from index.discovery import RegistryFinding, check_registry, hub_session, registry_yaml, run_discovery
 from index.leaderboard import (
     LEADERBOARD_COLUMNS,
+    MEMBERS_COLUMNS,
     Table,
     grade_changes,
     leaderboard,
@@ -281,14 +282,18 @@ def leaderboard_command(
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv, table, json or html")] = "table",
     output: OutputOption = None,
+    members: Annotated[
+        bool, typer.Option("--members", help="The family members instead: copies, quantisations, adapters, ...")
+    ] = False,
 ) -> None:
-    """The ranking of the latest complete run."""
+    """The ranking of the latest complete run: originals, one row per family of derived
+    models (`--members` lists the rest, with their relation and original)."""
     _check_format(fmt, FORMATS)
     with user_errors(), store.open_readonly(store.database_path(db)) as connection:
         if store.latest_complete_run(connection) is None:
             raise store.StoreError(f"{store.database_path(db)}: no complete run yet; run `openness refresh`")
-        board = leaderboard(connection)
-    columns = list(LEADERBOARD_COLUMNS) if fmt == "csv" else board.columns
+        board = leaderboard(connection, members)
+    columns = list(MEMBERS_COLUMNS if members else LEADERBOARD_COLUMNS) if fmt == "csv" else board.columns
     keep = [board.columns.index(c) for c in columns]
     rows = [tuple(row[i] for i in keep) for row in board.rows]
     _emit(render(columns, rows, fmt, title="Openness Index"), output)

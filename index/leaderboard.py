@@ -20,11 +20,29 @@ WITH per_project AS (
            sum(points) AS openness,
            bool_or(stale) AS stale
     FROM latest_grades
+    WHERE project NOT IN (SELECT project FROM latest_family_members WHERE NOT listed)
     GROUP BY project
 )
 SELECT rank() OVER (ORDER BY openness DESC) AS rank, project, name, org,
        {", ".join(CRITERIA)}, openness, stale
 FROM per_project
+ORDER BY openness DESC, project
+"""
+MEMBERS_COLUMNS = ("rank", "project", "name", "org", "relation", "base", "original", *CRITERIA, "openness")
+# The family members the default board leaves out, ranked the same way.
+MEMBERS_SQL = f"""
+WITH per_project AS (
+    SELECT project, any_value(name) AS name, any_value(org) AS org,
+           {_PIVOT},
+           sum(points) AS openness,
+           bool_or(stale) AS stale
+    FROM latest_grades
+    WHERE project IN (SELECT project FROM latest_family_members WHERE NOT listed)
+    GROUP BY project
+)
+SELECT rank() OVER (ORDER BY openness DESC) AS rank, project, name, org, m.relation, m.base, m.original,
+       {", ".join(CRITERIA)}, openness, stale
+FROM per_project JOIN latest_family_members m USING (project)
 ORDER BY openness DESC, project
 """
 
@@ -35,8 +53,10 @@ class Table:
     rows: list[tuple[Any, ...]]
 
 
-def leaderboard(connection: duckdb.DuckDBPyConnection) -> Table:
-    cursor = connection.execute(LEADERBOARD_SQL)
+def leaderboard(connection: duckdb.DuckDBPyConnection, members: bool = False) -> Table:
+    """Originals (one row per family, and every system a registry names); with
+    `members`, the family members left out, with their relation and original."""
+    cursor = connection.execute(MEMBERS_SQL if members else LEADERBOARD_SQL)
     columns = [d[0] for d in cursor.description]
     return Table(columns, [tuple(row) for row in cursor.fetchall()])
 

@@ -28,6 +28,7 @@ from crawler.results import ProjectCrawl
 from index import staleness, store
 from index.discovery import DiscoveryResult, run_discovery, tracked_projects
 from index.evidence.project import ProjectEvidence, extract
+from index.families import Edge, Tracked, families, lineage
 from index.flags import openness_flags
 from index.policy import policy_indicators
 from index.registry import Project
@@ -93,10 +94,11 @@ def refresh(
             with hub_client(core):
                 if options.discovery is not None:
                     discovery = run_discovery(options.discovery, options.db, store.utc_now_naive())
+                registry_ids = {p.id for p in projects}
                 projects = tracked_projects(projects, options.db)
                 if on_projects is not None:
                     on_projects(len(projects))
-                crawls, assessed = _crawl_and_grade(projects, core, options.workers, on_project_done)
+                crawls, assessed, edges = _crawl_and_grade(projects, core, options.workers, on_project_done)
         except BaseException:
             core.cancel()
             raise
@@ -105,7 +107,8 @@ def refresh(
             if recorder is not None:
                 recorder.close()
         run = _Run(run_id, live, incremental, started, discovery)
-        return _store_run(projects, options.db, run, core, crawls, assessed)
+        grouped = _families(projects, registry_ids, edges, options.db)
+        return _store_run(projects, options.db, run, core, crawls, assessed, grouped)
     except BaseException:
         store.mark_run(options.db, run_id, "interrupted")
         raise
@@ -134,18 +137,29 @@ def _crawl_and_grade(
     core: HttpCore,
     workers: int,
     on_project_done: Callable[[ProjectCrawl], None] | None,
-) -> tuple[list[ProjectCrawl], dict[str, Assessment]]:
-    """Crawl on the pool; grade each project as it arrives, while the others crawl."""
+) -> tuple[list[ProjectCrawl], dict[str, Assessment], list[Edge]]:
+    """Crawl on the pool; grade each project as it arrives, while the others crawl, and
+    keep the derivation edges its models declare (for the families)."""
     assessed: dict[str, Assessment] = {}
+    edges: list[Edge] = []
 
     def done(crawl: ProjectCrawl) -> None:
         assessed[crawl.project_id] = assess(crawl)
+        edges.extend(lineage(crawl))
         crawl.drop_payloads()
         if on_project_done is not None:
             on_project_done(crawl)
 
     crawls = crawl_all(projects, Fetchers.over(core), workers, done)
-    return crawls, assessed
+    return crawls, assessed, edges
+
+
+def _families(
+    projects: list[Project], registry_ids: set[str], edges: list[Edge], db: Path
+) -> tuple[list[Any], list[Any]]:
+    downloads = store.discovered_downloads(db)
+    tracked = [Tracked(p.id, p.hf, p.id in registry_ids, downloads.get(p.id)) for p in projects if p.hf]
+    return families(tracked, edges)
 
 
 def _store_run(
@@ -155,6 +169,7 @@ def _store_run(
     core: HttpCore,
     crawls: list[ProjectCrawl],
     assessed: dict[str, Assessment],
+    grouped: tuple[list[Any], list[Any]] = ([], []),
 ) -> RefreshResult:
     """Write the run in one transaction: complete, or rejected when a live crawl mostly failed."""
     now = store.utc_now_naive()
@@ -192,6 +207,8 @@ def _store_run(
         flags=[flag for a in fresh for flag in a.flags],
         policy=[a.policy for a in fresh],
         kept_projects=kept,
+        families=grouped[0],
+        family_members=grouped[1],
     )
     failures = sorted((r["url"], f"{r['error_kind']}: {r['error']}") for r in resources if r["error"])
     return RefreshResult(run.run_id, status, summary, failures, stale)

@@ -141,6 +141,31 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "families of derived models",
+        """
+        CREATE TABLE families (
+            run_id INTEGER NOT NULL,
+            original VARCHAR NOT NULL,        -- Hub repo id of the original
+            original_project VARCHAR,         -- its project, when tracked in the run
+            members INTEGER NOT NULL,
+            PRIMARY KEY (run_id, original)
+        );
+        CREATE TABLE family_members (
+            run_id INTEGER NOT NULL,
+            project VARCHAR NOT NULL,
+            hf VARCHAR NOT NULL,
+            relation VARCHAR NOT NULL,        -- quantized | adapter | merge | reupload | finetune (to base)
+            base VARCHAR NOT NULL,            -- the model it derives from directly
+            original VARCHAR NOT NULL,
+            listed BOOLEAN NOT NULL,          -- on the default leaderboard all the same
+            PRIMARY KEY (run_id, project)
+        );
+        CREATE VIEW latest_families AS SELECT * FROM families WHERE run_id = (SELECT run_id FROM latest_run);
+        CREATE VIEW latest_family_members AS
+            SELECT * FROM family_members WHERE run_id = (SELECT run_id FROM latest_run);
+        """,
+    ),
 )
 
 
@@ -291,6 +316,8 @@ def complete_run(
     flags: Sequence[FlagRow] = (),
     policy: Sequence[PolicyRow] = (),
     kept_projects: Sequence[str] = (),
+    families: Sequence[Any] = (),
+    family_members: Sequence[Any] = (),
 ) -> None:
     """Write everything of a run and mark it `status`, all in one transaction. The
     `kept_projects` (stale, their shown grades kept) keep their shown flags and policy
@@ -303,6 +330,8 @@ def complete_run(
             _insert_columns(connection, "resources", run_id, list(resources))
             _insert_columns(connection, "flags", run_id, [vars(f) for f in flags])
             _insert_columns(connection, "policy", run_id, [vars(p) for p in policy])
+            _insert_columns(connection, "families", run_id, [vars(f) for f in families])
+            _insert_columns(connection, "family_members", run_id, [vars(m) for m in family_members])
             _copy_shown_findings(connection, run_id, kept_projects)
             connection.execute(
                 "UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE run_id = ?",
@@ -492,6 +521,15 @@ def record_discovery(
             connection.execute("ROLLBACK")
             raise
     return DiscoveryCounts(len(rows), int(new), int(back), gone)
+
+
+def discovered_downloads(path: Path) -> dict[str, int]:
+    """project -> downloads of every discovered model the listing gave a count for."""
+    if not path.exists():
+        return {}
+    with open_writable(path) as connection:
+        rows = connection.execute("SELECT project, downloads FROM discovered WHERE downloads IS NOT NULL").fetchall()
+    return {str(project): int(count) for project, count in rows}
 
 
 def listed_discoveries(path: Path) -> list[tuple[str, str]]:
