@@ -33,6 +33,7 @@ from index.evidence.project import (
     ProjectEvidence,
     RepoEvidence,
     credited_repos,
+    makers_names,
     model_evidence,
 )
 from index.rubric import helpers as h
@@ -204,11 +205,13 @@ def project(
     papers: tuple[Paper, ...] = (),
     packages: tuple[PackageEvidence, ...] = (),
 ) -> ProjectEvidence:
-    """A project as `extract` makes it: identity, owners and own links come from the entry
-    repos (released model, bases, GitHub entries) and their cards and READMEs."""
+    """A project as `extract` makes it: identity and own links come from the entry repos
+    (released model, bases, GitHub entries) and their cards and READMEs; owners and the
+    own identity from the makers' entries (`makers_names`)."""
     entry_models = tuple(m for m in (released, *bases) if m is not None)
     entry_names = [m.repo_id for m in entry_models] + [r.full_name for r in repos]
     own_texts = [m.card.body for m in entry_models if m.card is not None] + [r.readme.text for r in repos]
+    makers = makers_names([released] if released is not None else [], list(bases), list(repos))
     return ProjectEvidence(
         project_id=project_id,
         released=released,
@@ -220,7 +223,8 @@ def project(
         papers=papers,
         packages=packages,
         identity=identity_tokens(entry_names),
-        owners=frozenset(name.split("/")[0].lower() for name in entry_names),
+        own_identity=identity_tokens(makers),
+        owners=frozenset(name.split("/")[0].lower() for name in makers),
         own_links=tuple(link for text in own_texts for link in find_links(text)),
         credited_repos=credited_repos(own_texts),
     )
@@ -243,8 +247,12 @@ attention and rotary position embeddings. {words(20)}
 
 ## Training Data
 
-The base model was pre-trained on two trillion tokens of deduplicated web text, code and
-books. {words(20)}
+The base model was pre-trained on two trillion tokens of deduplicated web text from
+[FineWeb](https://huggingface.co/datasets/HuggingFaceFW/fineweb), code and books. {words(20)}
+
+## Training Procedure
+
+Tuned with supervised fine-tuning, then DPO, at a learning rate of 2e-5 for 3 epochs.
 
 ## Evaluation
 
@@ -971,12 +979,14 @@ CODE_CASES = [
         hub_page(RELEASED),
     ),
     case(
-        "readme-deployment-section",
-        project(repos=(repo(readme_md="# nimbus\n\n## Deployment\n\nStart an OpenAI-compatible server with vLLM.\n"),)),
+        "readme-vllm-deployment-section",
+        project(
+            released=model(),
+            repos=(repo(readme_md="# nimbus\n\n## Deployment\n\nStart an OpenAI-compatible server with vLLM.\n"),),
+        ),
         "api",
-        "open",
-        "api.documented",
-        readme_url(OWN_REPO),
+        "closed",
+        "api.none",
     ),
     case(
         "openapi-spec-in-own-repo",

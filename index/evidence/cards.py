@@ -502,6 +502,22 @@ def _says_something(section_text: str) -> bool:
     return re.search(r"[^\W_]", text) is not None
 
 
+_ANCHOR_LINK_LINE = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*\[[^\]\n]*\]\(#[^)\n]*\)\s*$")
+
+
+def card_prose(body: str) -> str:
+    """What the card says in its own words: its lines outside code, headings, HTML
+    comments, tables of contents, the Hub template's sentences and placeholders."""
+    lines = _card_lines(body or "")
+    headings = {heading.index for heading in _find_headings(lines)}
+    kept = [
+        line.text
+        for n, line in enumerate(lines)
+        if not line.is_code and n not in headings and not _ANCHOR_LINK_LINE.match(line.text)
+    ]
+    return _PLACEHOLDER.sub(" ", _TEMPLATE_SENTENCES.sub(" ", "\n".join(kept)))
+
+
 def _content_of_line(line: _Line) -> str:
     """A code line stands for itself as one word of content; a fence line is empty."""
     if not line.is_code:
@@ -537,6 +553,33 @@ def _section_ends(headings: list[_Heading], line_count: int) -> list[int]:
 
 def _is_document_title(heading: _Heading, headings: list[_Heading]) -> bool:
     return heading is headings[0] and heading.level == 1 and sum(h.level == 1 for h in headings) == 1
+
+
+def _raw_section_text(lines: list[_Line], heading: _Heading, end: int) -> str:
+    """The section's own lines as written (code included), after the heading line."""
+    body = [line.text for line in lines[heading.index + heading.height : end]]
+    return "\n".join([heading.inline_text, *body])
+
+
+def section_texts(body: str) -> dict[str, tuple[str, ...]]:
+    """The text (prose and code as written) of each section with real content, by the
+    section kinds its heading names: what `Card.sections` found, with what it says."""
+    lines = _card_lines(body or "")
+    headings = _find_headings(lines)
+    by_line = {heading.index: heading for heading in headings}
+    found: dict[str, list[str]] = {}
+    for heading, end in zip(headings, _section_ends(headings, len(lines)), strict=True):
+        if _is_document_title(heading, headings):
+            continue
+        cleaned = clean_heading(heading.title)
+        rules = [rule for rule in SECTION_RULES if cleaned and rule.names(cleaned)]
+        if not rules or not _says_something(_section_text(lines, heading, end, by_line)):
+            continue
+        text = _raw_section_text(lines, heading, end)
+        for rule in rules:
+            if rule.content_needs is None or re.search(rule.content_needs, text, re.IGNORECASE):
+                found.setdefault(rule.kind, []).append(text)
+    return {kind: tuple(texts) for kind, texts in found.items()}
 
 
 def _sections_under_headings(lines: list[_Line], headings: list[_Heading]) -> set[str]:
@@ -601,6 +644,18 @@ _CREDIT_HEADING = re.compile(
     r"|related (?:work|projects?)|致谢|引用",
     re.IGNORECASE,
 )
+
+
+def sections_titled(markdown: str, title: re.Pattern[str]) -> list[str]:
+    """The text (heading, prose and code, up to the next heading of the same or a higher
+    level) of each section whose heading matches `title`."""
+    lines = _card_lines(markdown or "")
+    headings = _find_headings(lines)
+    return [
+        "\n".join(line.text for line in lines[heading.index : end])
+        for heading, end in zip(headings, _section_ends(headings, len(lines)), strict=True)
+        if title.search(heading.title)
+    ]
 
 
 def without_credit_sections(markdown: str) -> str:

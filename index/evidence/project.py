@@ -17,7 +17,7 @@ from crawler.results import Fetched, ProjectCrawl
 from index.evidence.cards import Card, parse_card, without_credit_sections
 from index.evidence.code import Readme, RepoCode, classify_tree, readme_evidence
 from index.evidence.licenses import License, code_license_in_text, licenses_in_text, normalise_license
-from index.evidence.names import identity_tokens
+from index.evidence.names import identity_tokens, same_owner
 from index.evidence.papers import Paper, parse_arxiv_feed
 
 HUB_PAGE = "https://huggingface.co"
@@ -168,7 +168,10 @@ class ProjectEvidence:
     papers: tuple[Paper, ...] = ()
     packages: tuple[PackageEvidence, ...] = ()
     unknown: tuple[str, ...] = field(default=())
-    identity: frozenset[str] = frozenset()  # words that name the system (see names.py)
+    identity: frozenset[str] = frozenset()  # words that name the system or its base (see names.py)
+    # Words that name the makers' own work: the release and GitHub entries, not a base
+    # another organisation made (its name does not make that organisation's repos ours).
+    own_identity: frozenset[str] = frozenset()
     owners: frozenset[str] = frozenset()  # Hub / GitHub owners of the entry repos
     own_links: tuple[Link, ...] = ()  # links in the system's own cards and README
     # GitHub repos (lower-case owner/name) the own texts link only to credit them: in an
@@ -200,10 +203,23 @@ def extract(crawl: ProjectCrawl) -> ProjectEvidence:
         unknown=tuple(sorted({f.url for _, f in crawl.resources if f.unknown})),
         # Base names count: a paper about the base documents the system's first stage.
         identity=identity_tokens(entry_names),
-        owners=frozenset(name.split("/")[0].lower() for name in entry_names),
+        own_identity=identity_tokens(makers_names(released, bases, repos)),
+        owners=frozenset(name.split("/")[0].lower() for name in makers_names(released, bases, repos)),
         own_links=tuple(link for text in own_texts for link in find_links(text)),
         credited_repos=credited_repos(own_texts),
     )
+
+
+def makers_names(released: list[ModelEvidence], bases: list[ModelEvidence], repos: list[RepoEvidence]) -> list[str]:
+    """Repo ids of the makers' own work: the release, the GitHub entries, and bases of
+    the release's owner. A base another organisation made is reused material: its
+    owner's tools (a training framework, an evaluation harness) are not the system's.
+    Without a release, the bases are the system."""
+    makers = [m.repo_id for m in released] + [r.full_name for r in repos]
+    if not makers:
+        return [m.repo_id for m in bases]
+    owners = {name.split("/")[0] for name in makers}
+    return makers + [b.repo_id for b in bases if any(same_owner(b.repo_id.split("/")[0], o) for o in owners)]
 
 
 def credited_repos(texts: list[str]) -> frozenset[str]:

@@ -10,19 +10,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from index.evidence.cards import SECTION_KINDS
+from index.evidence.access import ollama_library_models, own_api_sections
+from index.evidence.card_topics import card_topics
+from index.evidence.names import names_the_system
 from index.evidence.papers import Paper
 from index.evidence.project import DatasetEvidence, ModelEvidence, ProjectEvidence, RepoEvidence
 from index.rubric import helpers as h
 from index.rubric.grades import CRITERIA, Grade
 
-# A model card is comprehensive when it covers all of these (RUBRIC.md: "architecture,
-# training, fine-tuning, evaluation"); training may be shown by data or procedure.
-FULL_CARD = (("architecture",), ("training_data", "training_procedure", "hyperparameters"), ("evaluation",))
-# Experts count a card as partial documentation once it documents some part of how the
-# model was made or behaves; a description and usage snippet alone is a landing page.
+# A model card is comprehensive when it documents all of these (RUBRIC.md: "architecture,
+# training (data and procedure), tuning and evaluation"; tuning is training too).
+FULL_CARD = frozenset({"architecture", "training_data", "training", "evaluation"})
+# A card of this many words sketches the model (architecture.sketched_in_card).
 CARD_MIN_WORDS = 60
-SUBSTANTIVE_CARD_SECTIONS = frozenset(SECTION_KINDS) - {"description", "how_to_use", "license", "citation"}
 # Dataset cards: experts call short cards "no datasheet"; collection and curation need room.
 DATASHEET_PARTIAL_WORDS = 300
 DATASHEET_OPEN_WORDS = 1000
@@ -432,28 +432,32 @@ def paper(ev: ProjectEvidence) -> Grade:
 
 
 def modelcard(ev: ProjectEvidence) -> Grade:
+    """RUBRIC.md, Model card: open when the card gives substance on architecture, training
+    data, training procedure and evaluation; partial when it documents some topic of
+    `card_topics.TOPICS`; closed when it is a landing page. A card copied verbatim from
+    the base documents the base: at most partial."""
     cards = h.cards(h.released_models(ev))
     if not cards:
         return h.nothing("modelcard", "no model card for the released model", "modelcard.none")
-    card, url = max(cards, key=lambda c: (len(c[0].sections & SUBSTANTIVE_CARD_SECTIONS), c[0].word_count))
-    covered = [group for group in FULL_CARD if card.sections & set(group)]
-    if len(covered) == len(FULL_CARD):
+    documented = [(card, url, card_topics(card)) for card, url in cards]
+    card, url, topics = max(documented, key=lambda d: (len(d[2]), d[0].word_count))
+    named = ", ".join(t.replace("_", " ") for t in sorted(topics))
+    inherited = any(b.card is not None and b.card.body.strip() == card.body.strip() for b in ev.bases)
+    if topics >= FULL_CARD and not inherited:
         return h.grade(
             "modelcard",
             "open",
-            "card documents architecture, training and evaluation",
+            "card documents architecture, training data and procedure, and evaluation results",
             [url],
             "modelcard.comprehensive",
         )
-    substantive = sorted(card.sections & SUBSTANTIVE_CARD_SECTIONS)
-    if substantive and card.word_count >= CARD_MIN_WORDS:
-        return h.grade(
-            "modelcard", "partial", f"card documents only {', '.join(substantive)}", [url], "modelcard.partial"
-        )
+    if topics:
+        why = "the base's card, copied" if inherited else "card"
+        return h.grade("modelcard", "partial", f"{why} documents only {named}", [url], "modelcard.partial")
     return h.grade(
         "modelcard",
         "closed",
-        "card introduces the model but documents none of its making",
+        "card introduces the model but documents none of its making (a landing page)",
         [url],
         "modelcard.advertisement_only",
     )
@@ -506,12 +510,24 @@ def package(ev: ProjectEvidence) -> Grade:
             [u for _, u in pages],
             "package.pypi_page_linked",
         )
+    library = [(name, url) for text, url in h.release_texts(ev) for name in ollama_library_models(text)]
+    library = [(name, url) for name, url in library if names_the_system(name.split(":")[0], ev.own_identity)]
+    if library:
+        return h.grade(
+            "package",
+            "open",
+            f"the model is published in the Ollama library (ollama run {library[0][0]})",
+            [url for _, url in library],
+            "package.ollama_library",
+        )
+    # A model's repo that installs from source ships inference code, not a release of
+    # the model; the system's own software installable from source is user-facing code.
     installable = [r for r in h.own_repos(ev) if r.code.package_build_files]
-    if installable:
+    if installable and not h.released_models(ev):
         return h.grade(
             "package",
             "partial",
-            "installable from source, but no versioned release found",
+            "the system's software installs from source, but no versioned release found",
             [r.page_url for r in installable],
             "package.source_only",
         )
@@ -519,13 +535,16 @@ def package(ev: ProjectEvidence) -> Grade:
 
 
 def api(ev: ProjectEvidence) -> Grade:
-    documented = [r for r in h.own_repos(ev) if r.readme_url and "api" in r.readme.sections]
+    """RUBRIC.md, API: an API of the makers' own or a hosted endpoint = open, access
+    behind conditions = partial; being downloadable, or servable with a generic engine
+    on one's own machine, is not an API."""
+    documented = [url for text, url in h.release_texts(ev) if own_api_sections(text)]
     if documented:
         return h.grade(
             "api",
             "open",
-            "the system's README documents an API, or serving the model behind one",
-            [r.readme_url for r in documented],
+            "the makers document an API of their own (a hosted platform or their own server)",
+            documented,
             "api.documented",
         )
     specified = [r for r in h.own_repos(ev) if r.code.api_spec_files]
@@ -537,6 +556,21 @@ def api(ev: ProjectEvidence) -> Grade:
             f"the system's repo publishes an OpenAPI description of its API ({example})",
             [r.page_url for r in specified],
             "api.openapi_spec",
+        )
+    # A system that is software, not a model (a training library, a chat framework): its
+    # own public code, documented for use, is its programmatic interface.
+    library = [
+        r
+        for r in h.own_repos(ev)
+        if r.readme_url and r.code.source_file_count and r.readme.sections & {"install", "usage"}
+    ]
+    if library and not h.released_models(ev):
+        return h.grade(
+            "api",
+            "open",
+            "the system is software: its own code, documented for use, is its programmatic interface",
+            [r.readme_url for r in library],
+            "api.software_library",
         )
     # The makers switched off the Hub's hosted inference for the model: no API there,
     # whatever the download gate asks.

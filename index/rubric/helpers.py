@@ -46,7 +46,7 @@ def is_own_repo(ev: ProjectEvidence, repo: RepoEvidence) -> bool:
     return (
         repo in ev.repos
         or any(same_owner(repo.owner, owner) for owner in ev.owners)
-        or (not ev.repos and names_the_system(repo.name, ev.identity))
+        or (not ev.repos and names_the_system(repo.name, ev.own_identity))
     )
 
 
@@ -213,7 +213,7 @@ def own_packages(ev: ProjectEvidence) -> tuple[PackageEvidence, ...]:
         if (
             any(name.replace("-", "_") in r.directories or name == normalise_package_name(r.name) for r in repos)
             or any(u.lower().rstrip("/") in repo_urls for u in package.project_urls)
-            or names_the_system(name, ev.identity)
+            or names_the_system(name, ev.own_identity)
         ):
             found.append(package)
     return tuple(found)
@@ -228,9 +228,16 @@ def own_pypi_pages(ev: ProjectEvidence) -> tuple[tuple[str, str], ...]:
         for link in find_links(repo.readme.text):
             if link.kind != "pypi" or not repo.readme_url:
                 continue
-            if link.target == normalise_package_name(repo.name) or names_the_system(link.target, ev.identity):
+            if link.target == normalise_package_name(repo.name) or names_the_system(link.target, ev.own_identity):
                 found.append((link.target, repo.readme_url))
     return tuple(dict.fromkeys(found))
+
+
+def release_texts(ev: ProjectEvidence) -> list[tuple[str, str]]:
+    """(text, URL) of what the makers wrote about the release: the released model's card
+    and their own repos' READMEs (a base's card speaks of the base)."""
+    texts = [(c.body, u) for c, u in cards(released_models(ev))]
+    return texts + [(r.readme.text, r.readme_url) for r in own_repos(ev) if r.readme_url]
 
 
 def models_for_docs(ev: ProjectEvidence) -> tuple[ModelEvidence, ...]:

@@ -1,0 +1,134 @@
+"""What a model card documents, judged on content (RUBRIC.md, "Model card": depth, not
+headings). Each finding is a yes/no with a one-line definition in `TOPICS`; a heading
+only helps find where a topic is written, and its section must say something of that
+topic: a heading over a generic sentence or a pointer elsewhere documents nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.links import find_links
+from index.evidence.cards import Card, card_prose, section_texts
+
+TOPICS: dict[str, str] = {
+    "architecture": "states the model's design: an architecture section giving a design fact, "
+    "or two of its dimensions (layers, heads, hidden size, vocabulary, experts, context) anywhere",
+    "training_data": "names what the model was trained or tuned on: a training-data section "
+    "linking, listing or naming (as its metadata declares them) its sources, or a link to a Hub dataset",
+    "training": "describes how the model was trained or tuned: a training section naming a "
+    "method or setting, or a list of two or more training hyper-parameters",
+    "evaluation": "reports results: an evaluation section with figures (a score table, numbers "
+    "or a results chart), not only a pointer to a report",
+    "limitations": "discusses risks, biases, limitations or intended use: a section beyond the Hub "
+    "template, or prose naming two of these",
+}
+
+_NUMBER = r"\d[\d,.]*\s*[kKmMbB]?"
+# A dimension named next to its value ("n_layers 56", "**Layers:** 40", "32 attention
+# heads", "| Vocabulary size | 65,536 |"), each kind once.
+_DIMENSIONS = {
+    "layers": rf"\b(?:n_layers|num_hidden_layers|(?:number of |num )?(?:transformer |hidden )?layers)\b"
+    rf"\W{{0,8}}{_NUMBER}"
+    rf"|\b\d+\s+(?:transformer\s+|decoder\s+|hidden\s+)?layers\b|层数",
+    "heads": rf"\b(?:n_heads|num_attention_heads|(?:number of |num )?(?:attention |kv-)?heads)\b\W{{0,8}}{_NUMBER}"
+    r"|\b\d+\s+(?:attention\s+|query\s+|kv\s+)?heads\b|注意力头",
+    "hidden": rf"\b(?:d_model|hidden[ _](?:size|dim\w*)|model dim\w*|embedding (?:size|dim\w*)|dim)\b\W{{0,8}}{_NUMBER}"
+    r"|隐藏层维度|隐层维度",
+    "vocabulary": rf"\bvocab(?:ulary)?[ _]?size\b\W{{0,8}}{_NUMBER}|\b\d[\d,]*\s+(?:token\s+)?vocabulary\b|词表",
+    "experts": r"\b\d+\s+(?:routed\s+|shared\s+|total\s+)?experts\b|\bnum_(?:local_)?experts\b"
+    r"|\btop-?\d+\s+(?:gating|routing)\b",
+    "context": rf"\b(?:context (?:length|size|window)|sequence length|seq_len\w*|max_position_embeddings)\b"
+    rf"(?:\W{{0,12}}|\s+of\W{{0,4}}){_NUMBER}"
+    r"|\b\d+\s*[kK]\s+(?:token\s+)?context\b|上下文长度",
+}
+_DIMENSION_PATTERNS = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in _DIMENSIONS.items()}
+_DESIGN_FACT = re.compile(
+    r"decoder[- ]only|encoder[- ]decoder|auto-?regressive|transformer|mixture[- ]of[- ]experts|\bmoe\b"
+    r"|attention|state[- ]space|convolution|recurren|\brnn\b|rotary|\brope\b|alibi|swiglu|gelu|layer ?norm"
+    rf"|\b{_NUMBER}\s*(?:billion|million|b|m)?\s*(?:total |active |activated )?param"
+    r"|架构|参数",
+    re.IGNORECASE,
+)
+# Training methods and settings: what a section about training says when it says anything.
+_TRAINING_FACT = re.compile(
+    r"\b(?:sft|supervised fine-?tun\w*|fine-?tun\w*|instruction[- ]tun\w*|dpo|rlhf|ppo|grpo|orpo|kto"
+    r"|reinforcement learning|reward|preference|distill\w*|lora|qlora|pre-?train\w*|continued|curriculum"
+    r"|learning rate|batch size|epochs?|optimi[sz]er|adamw?|warm-?up|steps|tokens|gpus?|tpus?|h100|a100"
+    r"|h800|hours|from scratch)\b|训练|微调|强化学习|对齐|蒸馏",
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*%|\b\d+\.\d+\b|!\[|<img\b|\|\s*\d", re.IGNORECASE)
+# What a card says when it discusses use and risk, one pattern per kind of statement.
+_USE_AND_RISK = {
+    "intended_use": r"\bintended (?:for|to|use)\b|\bout[- ]of[- ]scope\b",
+    "unsuitable": r"\bnot (?:intended|suitable|optimi[sz]ed|recommended) for\b|\bshould not be (?:used|relied)\b"
+    r"|\bresearch purposes only\b|\bfor research only\b",
+    "limitations": r"\blimitations\b",  # plural: a licence's "without limitation" is not one
+    "bias": r"\bbias(?:es|ed)?\b",
+    "harm": r"\bhallucinat\w*|\bharmful\b|\btoxic\w*",
+    "risk": r"\brisks?\b",
+}
+_USE_AND_RISK_PATTERNS = [re.compile(pattern, re.IGNORECASE) for pattern in _USE_AND_RISK.values()]
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S", re.MULTILINE)
+
+
+def dimensions_stated(text: str) -> frozenset[str]:
+    """The kinds of model dimension the text states with a value."""
+    return frozenset(kind for kind, pattern in _DIMENSION_PATTERNS.items() if pattern.search(text))
+
+
+def _any(texts: tuple[str, ...], pattern: re.Pattern[str]) -> bool:
+    return any(pattern.search(text) for text in texts)
+
+
+def documents_architecture(card: Card, sections: dict[str, tuple[str, ...]]) -> bool:
+    return len(dimensions_stated(card.body)) >= 2 or _any(sections.get("architecture", ()), _DESIGN_FACT)
+
+
+def declared_dataset_names(card: Card) -> frozenset[str]:
+    """The names (owner dropped, lower-cased) of the datasets the card's front matter declares."""
+    declared = card.metadata.get("datasets")
+    items = [declared] if isinstance(declared, str) else declared if isinstance(declared, list) else []
+    return frozenset(str(d).rsplit("/", 1)[-1].lower() for d in items if isinstance(d, str) and d.strip())
+
+
+def names_training_data(card: Card, sections: dict[str, tuple[str, ...]]) -> bool:
+    if any(link.kind == "hf_dataset" for link in card.links):
+        return True
+    declared = declared_dataset_names(card)
+    return any(
+        find_links(text) or len(_LIST_ITEM.findall(text)) >= 2 or any(name in text.lower() for name in declared)
+        for text in sections.get("training_data", ())
+    )
+
+
+def describes_training(card: Card, sections: dict[str, tuple[str, ...]]) -> bool:
+    texts = sum((sections.get(kind, ()) for kind in ("training_procedure", "finetuning", "hyperparameters")), ())
+    return card.has_hyperparameters or _any(texts, _TRAINING_FACT)
+
+
+def reports_evaluation(card: Card, sections: dict[str, tuple[str, ...]]) -> bool:
+    return _any(sections.get("evaluation", ()), _FIGURE)
+
+
+def discusses_use_and_risk(card: Card) -> bool:
+    if card.sections & {"limitations", "intended_use"}:
+        return True
+    # Headings and template text are left out: the Hub template's "Intended uses &
+    # limitations" over "More information needed" names two kinds and says nothing.
+    prose = card_prose(card.body)
+    return sum(1 for pattern in _USE_AND_RISK_PATTERNS if pattern.search(prose)) >= 2
+
+
+def card_topics(card: Card) -> frozenset[str]:
+    """The TOPICS the card documents."""
+    sections = section_texts(card.body)
+    found = {
+        "architecture": documents_architecture(card, sections),
+        "training_data": names_training_data(card, sections),
+        "training": describes_training(card, sections),
+        "evaluation": reports_evaluation(card, sections),
+        "limitations": discusses_use_and_risk(card),
+    }
+    return frozenset(topic for topic, present in found.items() if present)

@@ -1,0 +1,167 @@
+"""The model card rule on real-shaped text: a card is graded on what it documents
+(index/evidence/card_topics.py), not on its headings or length. Evidence is built with
+the same builders as tests/test_rubric.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.evidence.card_topics import card_topics, dimensions_stated
+from index.evidence.cards import parse_card
+from index.rubric.criteria import RULES
+from tests.test_rubric import model, project
+
+# --- model cards: what they document ------------------------------------------------------
+
+# A card copied from a rendered page: no Markdown, the hyper-parameter table flattened.
+FLATTENED_SPEC_CARD = """Viking 33B
+
+Viking 33B is a 33B parameter decoder-only transformer pretrained on Finnish, English, Swedish,
+Danish, Norwegian, Icelandic and code.
+
+Model Overview
+
+Viking is a generative pretrained transformer using a LLaMA-like GPT architecture.
+
+Hyperparameter Value
+n_parameters 33B
+n_layers 56
+n_heads 56
+d_model 7168
+vocab_size 131072
+"""
+
+# Architecture, training and results, but no word on the data: a thorough card, not a full one.
+NO_DATA_CARD = """# BitNet b1.58 2B4T
+
+## Model Details
+
+* **Architecture:** Transformer-based, modified with `BitLinear` layers.
+* **Parameters:** ~2 Billion
+* **Context Length:** Maximum sequence length of **4096 tokens**.
+* **Tokenizer:** LLaMA 3 Tokenizer (vocab size: 128,256).
+* **Training Stages:**
+    1. **Pre-training:** Large-scale training using a two-stage learning rate and weight decay schedule.
+    2. **Supervised Fine-tuning (SFT):** Fine-tuned on instruction-following data.
+
+## Evaluation
+
+| Benchmark | LLaMA 3.2 1B | BitNet b1.58 2B |
+|-----------|--------------|-----------------|
+| ARC-Challenge | 37.80 | 49.91 |
+| MMLU | 45.58 | 53.17 |
+"""
+
+FULL_CARD = (
+    NO_DATA_CARD
+    + """
+## Training Data
+
+Pre-trained on [FineWeb-Edu](https://huggingface.co/datasets/HuggingFaceFW/fineweb-edu) and
+[The Stack v2](https://huggingface.co/datasets/bigcode/the-stack-v2); tuned on
+[UltraChat](https://huggingface.co/datasets/HuggingFaceH4/ultrachat_200k).
+"""
+)
+
+# The evaluation section only points to a report: no result is in the card.
+POINTER_EVALUATION = """# dots1
+
+## 4. Evaluation Results
+
+Detailed evaluation results are reported in this [📑 report](https://github.com/o/r/blob/main/report.pdf).
+"""
+
+# The Hub template, unfilled: headings and comments over placeholders.
+TEMPLATE_CARD = """# Model Card for Model ID
+
+<!-- Provide a quick summary of what the model is/does. -->
+
+1. [Model Details](#model-details)
+2. [Bias, Risks, and Limitations](#bias-risks-and-limitations)
+
+## Uses
+
+### Direct Use
+
+[More Information Needed]
+
+## Bias, Risks, and Limitations
+
+<!-- This section is meant to convey both technical and sociotechnical limitations. -->
+
+[More Information Needed]
+
+## Training Details
+
+### Training Data
+
+[More Information Needed]
+"""
+
+# Use and risks stated in prose, under no heading of their own.
+PROSE_USE_CARD = """# Orca 2
+
+Orca 2 is built for research purposes only and provides a single turn response.
+
+1. This is a research model, intended to show that we can use capable models to create synthetic data.
+2. The model is not optimized for chat and has not been trained with RLHF or DPO.
+3. Beyond reasoning, the model inherits capabilities and limitations of its base.
+"""
+
+
+@pytest.mark.parametrize(
+    ("card_md", "topics"),
+    [
+        (FLATTENED_SPEC_CARD, {"architecture"}),
+        (NO_DATA_CARD, {"architecture", "training", "evaluation"}),
+        (FULL_CARD, {"architecture", "training", "evaluation", "training_data"}),
+        (POINTER_EVALUATION, set()),
+        (TEMPLATE_CARD, set()),
+        (PROSE_USE_CARD, {"limitations"}),
+    ],
+    ids=["flattened-spec", "no-data", "full", "pointer-evaluation", "template", "prose-use"],
+)
+def test_card_topics_judge_content(card_md: str, topics: set[str]) -> None:
+    assert card_topics(parse_card(card_md)) == topics
+
+
+def test_dimensions_are_read_from_lists_and_flattened_tables() -> None:
+    card = parse_card("- **Layers:** 40\n- **Number of heads:** 32\n- **Vocabulary size:** 2**17 ~= 128k\n")
+    assert dimensions_stated(card.body) == {"layers", "heads", "vocabulary"}
+    assert dimensions_stated(FLATTENED_SPEC_CARD) == {"layers", "heads", "hidden", "vocabulary"}
+    assert dimensions_stated("A 7B model with a context of its own.") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("card_md", "grade", "rule"),
+    [
+        (FULL_CARD, "open", "modelcard.comprehensive"),
+        (NO_DATA_CARD, "partial", "modelcard.partial"),
+        (FLATTENED_SPEC_CARD, "partial", "modelcard.partial"),
+        (PROSE_USE_CARD, "partial", "modelcard.partial"),
+        (POINTER_EVALUATION, "closed", "modelcard.advertisement_only"),
+        (TEMPLATE_CARD, "closed", "modelcard.advertisement_only"),
+    ],
+    ids=["full", "no-data", "flattened-spec", "prose-use", "pointer-evaluation", "template"],
+)
+def test_modelcard_grades_what_the_card_documents(card_md: str, grade: str, rule: str) -> None:
+    result = RULES["modelcard"](project(released=model(card_md=card_md)))
+    assert (result.grade, result.rule) == (grade, rule)
+
+
+def test_a_card_copied_from_the_base_documents_only_the_base() -> None:
+    released = model(card_md=FULL_CARD)
+    base = model("orbitlabs/Nimbus-7B", card_md=FULL_CARD)
+    result = RULES["modelcard"](project(released=released, bases=(base,)))
+    assert (result.grade, result.rule) == ("partial", "modelcard.partial")
+    assert "the base's card" in result.reason
+
+
+def test_a_data_section_naming_a_declared_dataset_names_the_training_data() -> None:
+    card = parse_card(
+        "---\ndatasets:\n- acme/acme-instruct-mix\n---\n# Acme\n\n## Training Data\n"
+        "Tuned on the acme-instruct-mix of 1M instruction / response pairs written by annotators.\n"
+    )
+    assert card_topics(card) == {"training_data"}
+    generic = parse_card("# Acme\n\n## Training Data\nTuned on a large amount of publicly available data.\n")
+    assert card_topics(generic) == frozenset()
