@@ -4,6 +4,8 @@ the same builders as tests/test_rubric.py."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from index.evidence.card_topics import card_topics, dimensions_stated
@@ -165,3 +167,11 @@ def test_a_data_section_naming_a_declared_dataset_names_the_training_data() -> N
     assert card_topics(card) == {"training_data"}
     generic = parse_card("# Acme\n\n## Training Data\nTuned on a large amount of publicly available data.\n")
     assert card_topics(generic) == frozenset()
+
+
+def test_an_unreadable_card_is_named_in_the_reason() -> None:
+    released = model(card_md=None)
+    card_url = f"{released.page_url}/resolve/main/README.md"
+    result = RULES["modelcard"](replace(project(released=released), unknown=(card_url,)))
+    assert (result.grade, result.rule, result.evidence) == ("closed", "modelcard.card_unreadable", (card_url,))
+    assert RULES["modelcard"](project(released=released)).rule == "modelcard.none"

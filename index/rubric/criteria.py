@@ -437,6 +437,16 @@ def modelcard(ev: ProjectEvidence) -> Grade:
     `card_topics.TOPICS`; closed when it is a landing page. A card copied verbatim from
     the base documents the base: at most partial."""
     cards = h.cards(h.released_models(ev))
+    unread = [u for m in h.released_models(ev) if (u := f"{m.page_url}/resolve/main/README.md") in ev.unknown]
+    if not cards and unread:
+        # Unknown is not absent: nothing else documents the model, so closed, saying why.
+        return h.grade(
+            "modelcard",
+            "closed",
+            "the released model's card could not be read, and nothing else documents the model",
+            unread,
+            "modelcard.card_unreadable",
+        )
     if not cards:
         return h.nothing("modelcard", "no model card for the released model", "modelcard.none")
     documented = [(card, url, card_topics(card)) for card, url in cards]
