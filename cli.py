@@ -27,6 +27,7 @@ from crawler.http import HttpPolicy
 from crawler.results import ProjectCrawl
 from index import exit_status, store
 from index.calibrate import LabelsError, calibration_report, label_set_name, load_labels
+from index.demo import DEMO_CAPTURES, DEMO_DB, DEMO_REGISTRY
 from index.discovery import RegistryFinding, check_registry, hub_session, registry_yaml, run_discovery
 from index.leaderboard import (
     LEADERBOARD_COLUMNS,
@@ -289,14 +290,40 @@ def leaderboard_command(
     """The ranking of the latest complete run: originals, one row per family of derived
     models (`--members` lists the rest, with their relation and original)."""
     _check_format(fmt, FORMATS)
-    with user_errors(), store.open_readonly(store.database_path(db)) as connection:
+    _write_leaderboard(store.database_path(db), fmt, output, members)
+
+
+def _write_leaderboard(db: Path, fmt: str, output: Path | None, members: bool = False) -> None:
+    with user_errors(), store.open_readonly(db) as connection:
         if store.latest_complete_run(connection) is None:
-            raise store.StoreError(f"{store.database_path(db)}: no complete run yet; run `openness refresh`")
+            raise store.StoreError(f"{db}: no complete run yet; run `openness refresh`")
         board = leaderboard(connection, members)
     columns = list(MEMBERS_COLUMNS if members else LEADERBOARD_COLUMNS) if fmt == "csv" else board.columns
     keep = [board.columns.index(c) for c in columns]
     rows = [tuple(row[i] for i in keep) for row in board.rows]
     _emit(render(columns, rows, fmt, title="Openness Index"), output)
+
+
+@app.command("demo")
+def demo_command(
+    db: Annotated[Path, typer.Option("--db", help="DuckDB index file the demo writes.")] = DEMO_DB,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, table, json or html")] = "table",
+    output: OutputOption = None,
+) -> None:
+    """Grade the sample shipped with the package (four fictional systems, replayed, no
+    network) and print its leaderboard: the first thing to try on a fresh machine."""
+    _check_format(fmt, FORMATS)
+    with user_errors():
+        projects = load_registry(DEMO_REGISTRY)
+        result = refresh(projects, RefreshOptions(db=db, registry_label="demo", replay=DEMO_CAPTURES))
+    err.print(
+        f"graded {len(projects)} fictional systems from the packaged sample (replayed, no network) "
+        f"into {db} as run {result.run_id}; try `openness show wren --db {db}`",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+    _write_leaderboard(db, fmt, output)
 
 
 @app.command("query")
