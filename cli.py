@@ -29,12 +29,14 @@ from index import exit_status, store
 from index.calibrate import LabelsError, calibration_report, label_set_name, load_labels
 from index.demo import DEMO_CAPTURES, DEMO_DB, DEMO_REGISTRY
 from index.discovery import RegistryFinding, check_registry, hub_session, registry_yaml, run_discovery
+from index.html_page import render_page
 from index.leaderboard import (
     LEADERBOARD_COLUMNS,
     MEMBERS_COLUMNS,
     Table,
     grade_changes,
     leaderboard,
+    page_data,
     paired_cells,
     project_flags,
     project_grades,
@@ -51,6 +53,8 @@ from index.run_report import (
     summary_json,
     summary_lines,
 )
+
+LEADERBOARD_FORMATS = (*FORMATS, "html")
 
 app = typer.Typer(
     help="The Openness Index: how open generative AI systems really are, graded on 14 criteria with evidence.",
@@ -289,7 +293,7 @@ def leaderboard_command(
 ) -> None:
     """The ranking of the latest complete run: originals, one row per family of derived
     models (`--members` lists the rest, with their relation and original)."""
-    _check_format(fmt, FORMATS)
+    _check_format(fmt, LEADERBOARD_FORMATS)
     _write_leaderboard(store.database_path(db), fmt, output, members)
 
 
@@ -297,6 +301,9 @@ def _write_leaderboard(db: Path, fmt: str, output: Path | None, members: bool = 
     with user_errors(), store.open_readonly(db) as connection:
         if store.latest_complete_run(connection) is None:
             raise store.StoreError(f"{db}: no complete run yet; run `openness refresh`")
+        if fmt == "html":
+            _emit(render_page(page_data(connection, members)), output)
+            return
         board = leaderboard(connection, members)
     columns = list(MEMBERS_COLUMNS if members else LEADERBOARD_COLUMNS) if fmt == "csv" else board.columns
     keep = [board.columns.index(c) for c in columns]
@@ -312,7 +319,7 @@ def demo_command(
 ) -> None:
     """Grade the sample shipped with the package (four fictional systems, replayed, no
     network) and print its leaderboard: the first thing to try on a fresh machine."""
-    _check_format(fmt, FORMATS)
+    _check_format(fmt, LEADERBOARD_FORMATS)
     with user_errors():
         projects = load_registry(DEMO_REGISTRY)
         result = refresh(projects, RefreshOptions(db=db, registry_label="demo", replay=DEMO_CAPTURES))

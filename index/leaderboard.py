@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -139,3 +140,90 @@ def project_policy(connection: duckdb.DuckDBPyConnection, project: str) -> Table
         [project],
     )
     return Table([d[0] for d in cursor.description], [tuple(row) for row in cursor.fetchall()])
+
+
+@dataclass(frozen=True)
+class CellData:
+    """One criterion of one system, as the published page shows it."""
+
+    grade: str
+    reason: str
+    evidence: tuple[str, ...]
+    rule: str
+
+
+@dataclass(frozen=True)
+class SystemRow:
+    """One system of the latest complete run, with everything its page row shows."""
+
+    rank: int
+    project: str
+    name: str
+    org: str
+    home: str | None
+    openness: float
+    stale: bool
+    stale_reason: str | None
+    graded_at: datetime | None
+    cells: dict[str, CellData]
+    flags: tuple[tuple[str, str, tuple[str, ...]], ...]  # (flag, reason, evidence)
+
+
+@dataclass(frozen=True)
+class PageData:
+    run_id: int
+    finished_at: datetime | None
+    rubric_version: str
+    systems: list[SystemRow]
+
+
+def page_data(connection: duckdb.DuckDBPyConnection, members: bool = False) -> PageData:
+    """Everything the HTML leaderboard shows, read from the latest complete run (the
+    originals, or with `members` the family members, as `leaderboard` ranks them)."""
+    run_id, finished_at, rubric_version = connection.execute(
+        "SELECT run_id, finished_at, rubric_version FROM latest_run"
+    ).fetchone()
+    cells: dict[str, dict[str, CellData]] = {}
+    for project, criterion, grade, reason, evidence, rule in connection.execute(
+        "SELECT project, criterion, grade, reason, evidence, rule FROM latest_grades"
+    ).fetchall():
+        cells.setdefault(project, {})[criterion] = CellData(grade, reason, tuple(evidence), rule)
+    flags: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+    for project, flag, reason, evidence in connection.execute(
+        "SELECT project, flag, reason, evidence FROM latest_flags ORDER BY project, flag"
+    ).fetchall():
+        flags.setdefault(project, []).append((flag, reason, tuple(evidence)))
+    homes = dict(
+        connection.execute(
+            """SELECT project, CASE WHEN hf IS NOT NULL THEN 'https://huggingface.co/' || hf
+                                    WHEN github IS NOT NULL THEN 'https://github.com/' || github
+                                    ELSE url END
+               FROM projects WHERE run_id = ?""",
+            [run_id],
+        ).fetchall()
+    )
+    details = {
+        row[0]: row[1:]
+        for row in connection.execute(
+            "SELECT project, any_value(stale_reason), any_value(graded_at) FROM latest_grades GROUP BY project"
+        ).fetchall()
+    }
+    board = leaderboard(connection, members)
+    index = {column: board.columns.index(column) for column in ("rank", "project", "name", "org", "openness", "stale")}
+    systems = [
+        SystemRow(
+            rank=row[index["rank"]],
+            project=(project := row[index["project"]]),
+            name=row[index["name"]] or project,
+            org=row[index["org"]] or "",
+            home=homes.get(project),
+            openness=float(row[index["openness"]]),
+            stale=bool(row[index["stale"]]),
+            stale_reason=details[project][0],
+            graded_at=details[project][1],
+            cells=cells.get(project, {}),
+            flags=tuple(flags.get(project, ())),
+        )
+        for row in board.rows
+    ]
+    return PageData(run_id, finished_at, rubric_version, systems)

@@ -1,4 +1,5 @@
-"""Render a result set (column names + rows) as csv, json, a terminal table, or HTML.
+"""Render a result set (column names + rows) as csv, json or a terminal table (the HTML
+leaderboard is a page of its own: `index/html_page.py`).
 
 Every command with `--format` goes through `render`, so all of them spell formats the
 same way."""
@@ -6,7 +7,6 @@ same way."""
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-FORMATS = ("csv", "table", "json", "html")
+FORMATS = ("csv", "table", "json")
 
 
 def render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, title: str = "") -> str:
@@ -32,8 +32,6 @@ def render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, titl
         )
     if fmt == "table":
         return _table(columns, rows, title)
-    if fmt == "html":
-        return _html(columns, rows, title)
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
@@ -75,32 +73,3 @@ def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str) ->
     console = Console(file=io.StringIO(), width=240, color_system=None)
     console.print(table)
     return console.file.getvalue()  # type: ignore[attr-defined]
-
-
-# Grade cells are coloured by their grade.
-GRADE_CLASSES = frozenset({"open", "partial", "closed"})
-
-
-def _html_cell(value: Any) -> str:
-    text = html.escape(_text(value))
-    return f'<td class="{text}">{text}</td>' if text in GRADE_CLASSES else f"<td>{text}</td>"
-
-
-def _html(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "\n".join("<tr>" + "".join(_html_cell(v) for v in row) + "</tr>" for row in rows)
-    heading = html.escape(title or "Openness Index")
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{heading}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2rem; }}
-table {{ border-collapse: collapse; font-size: 0.85rem; }}
-th, td {{ border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; }}
-td.open {{ background: #b7e1a1; }} td.partial {{ background: #fce8a6; }} td.closed {{ background: #f4b6b6; }}
-</style></head>
-<body><h1>{heading}</h1>
-<table><thead><tr>{head}</tr></thead>
-<tbody>
-{body}
-</tbody></table></body></html>
-"""

@@ -19,9 +19,12 @@ def add_run(
     stale: frozenset[str] = frozenset(),
     status: str = "complete",
     names: Mapping[str, str] | None = None,
+    rules: Mapping[tuple[str, str], str] | None = None,
+    flags: Mapping[str, tuple[tuple[str, str, tuple[str, ...]], ...]] | None = None,
 ) -> int:
     """One run: project -> criterion -> (grade, reason, evidence). Criteria not given are
-    `closed` with a plain reason."""
+    `closed` with a plain reason; a criterion's rule is `CRITERION.rule` unless `rules`
+    names it; `flags` gives a project's (flag, reason, evidence) open-washing flags."""
     run_id = store.begin_run(db, mode="replay", registry="test", capture_path="test", rubric_version=RUBRIC_VERSION)
     projects = [
         store.ProjectRow(
@@ -48,9 +51,16 @@ def add_run(
                     POINTS[grade],
                     list(evidence),
                     reason,
-                    f"{criterion}.rule",
+                    (rules or {}).get((project, criterion), f"{criterion}.rule"),
                     RUBRIC_VERSION,
                 )
             )
-    store.complete_run(db, run_id, projects=projects, grades=rows, resources=[], summary={}, status=status)
+    flag_rows = [
+        store.FlagRow(project, flag, reason, list(evidence))
+        for project, project_flags in (flags or {}).items()
+        for flag, reason, evidence in project_flags
+    ]
+    store.complete_run(
+        db, run_id, projects=projects, grades=rows, resources=[], summary={}, status=status, flags=flag_rows
+    )
     return run_id

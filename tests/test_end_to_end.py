@@ -76,8 +76,9 @@ def test_leaderboard_formats(calibrated_db: Path, tmp_path: Path) -> None:
     page = tmp_path / "board.html"
     code, _, _ = invoke("leaderboard", "--db", str(calibrated_db), "--format", "html", "--output", str(page))
     text = page.read_text()
-    assert code == 0 and text.count("<tr>") == 23
-    assert text.count('class="open"') + text.count('class="partial"') + text.count('class="closed"') == 22 * 14
+    assert code == 0 and text.count("<tr class=") == 22
+    cells = sum(text.count(f'class="g {grade}"') for grade in ("open", "partial", "closed", "unknown"))
+    assert cells == 22 * 14
 
 
 def test_show_lists_every_criterion_with_evidence(calibrated_db: Path) -> None:
