@@ -71,6 +71,7 @@ def test_the_readme_first_command_works_in_a_fresh_clone_without_shared(tmp_path
     environment["PATH"] = os.pathsep.join(
         p for p in environment["PATH"].split(os.pathsep) if not p.startswith(str(REPOSITORY))
     )
+    environment["COLUMNS"] = "250"  # a wide terminal: one table row per line
     command = readme_first_command()
     assert "../shared" not in command
     result = subprocess.run(
