@@ -68,9 +68,9 @@ def safe_href(url: str) -> str | None:
     return esc(url) if scheme in ("http", "https") else None
 
 
-def is_unknown(cell: CellData | None) -> bool:
-    """No grade, or a grade whose rule says its evidence could not be read."""
-    return cell is None or any(word in cell.rule for word in ("unreadable", "unknown"))
+def is_unread(cell: CellData) -> bool:
+    """A grade resting on evidence that could not be read (the rule says so)."""
+    return cell.rule.endswith("_unreadable")
 
 
 def render_page(data: PageData) -> str:
@@ -145,18 +145,24 @@ def _name_cell(system: SystemRow) -> str:
 
 
 def _grade_cell(cell: CellData | None) -> str:
-    if is_unknown(cell):
-        reason = cell.reason if cell else "not graded in this run"
-        grade, points = "unknown", -1.0
+    """A coloured cell linking to the first evidence URL, the reason on hover. Unknown is
+    visible: no grade at all is a grey "?"; a grade resting on unreadable evidence keeps
+    its colour and gets a "?" and a dashed outline."""
+    if cell is None:
+        hover, grade, points, marks, evidence = "unknown: not graded in this run", "unknown", -1.0, "", ()
     else:
-        assert cell is not None
-        reason, grade, points = cell.reason, cell.grade, POINTS[cell.grade]
-    evidence = cell.evidence if cell else ()
-    hover = reason + "".join(f"\nevidence: {url}" for url in evidence)
-    symbol = SYMBOLS[grade]
+        unread = is_unread(cell)
+        hover = ("evidence could not be read: " if unread else "") + cell.reason
+        grade, points, evidence = cell.grade, POINTS[cell.grade], cell.evidence
+        marks = ' data-unread="true"' if unread else ""
+    hover += "".join(f"\nevidence: {url}" for url in evidence)
+    symbol = SYMBOLS[grade] + ("?" if marks else "")
     href = safe_href(evidence[0]) if evidence else None
     content = f'<a href="{href}">{symbol}</a>' if href else symbol
-    return f'<td class="g {grade}" data-grade="{grade}" data-sort="{points:g}" title="{esc(hover)}">{content}</td>'
+    classes = f"g {grade}" + (" unread" if marks else "")
+    return (
+        f'<td class="{classes}" data-grade="{grade}"{marks} data-sort="{points:g}" title="{esc(hover)}">{content}</td>'
+    )
 
 
 def _flags(flags: Iterable[tuple[str, str, tuple[str, ...]]]) -> str:
@@ -174,14 +180,15 @@ def _legend() -> str:
         ("open", "open: fully available / documented (1)"),
         ("partial", "partial: some of it, or restricted (&frac12;)"),
         ("closed", "closed: not available or nothing found (0)"),
-        ("unknown", "unknown: evidence could not be read, or not graded"),
+        ("unknown", "unknown: not graded in this run"),
     ]
     swatches = "".join(
         f'<li><span class="g {grade} swatch">{SYMBOLS[grade]}</span> {text}</li>' for grade, text in items
     )
+    unread = '<li><span class="g partial unread swatch">~?</span> graded, but some evidence could not be read</li>'
     stale = '<li><span class="badge stale-badge">stale</span> grades kept from an earlier run (hover for why)</li>'
     flag = '<li><span class="badge flag">flag</span> an open-washing flag (hover for the reason)</li>'
-    return f'<ul class="legend" id="legend">{swatches}{stale}{flag}</ul>'
+    return f'<ul class="legend" id="legend">{swatches}{unread}{stale}{flag}</ul>'
 
 
 def _chart(scores: Iterable[float]) -> str:
@@ -240,6 +247,7 @@ td.g a { color: inherit; text-decoration: none; display: block; }
 .g.open { background: var(--open); color: #fff; }
 .g.partial { background: var(--partial); color: #222; }
 .g.closed { background: var(--closed); color: #fff; }
+.g.unread { outline: 2px dashed #333; outline-offset: -3px; }
 .g.unknown { background: repeating-linear-gradient(45deg, #ccc 0 4px, #e6e6e6 4px 8px); color: #222; }
 td.score { font-weight: 700; text-align: right; padding-right: .6em; }
 td.flags { max-width: 14em; font-size: 11px; }

@@ -20,6 +20,9 @@ from typer.testing import CliRunner
 
 from cli import app
 from index.demo import DEMO_CAPTURES, DEMO_REGISTRY
+from index.html_page import render_page
+from index.leaderboard import CellData, PageData, SystemRow
+from index.rubric.grades import CRITERIA
 from tests.small_index import add_run
 
 runner = CliRunner()
@@ -94,7 +97,7 @@ def test_stale_unknown_flags_and_unsafe_links_are_marked(tmp_path: Path) -> None
         db,
         {
             "alpha": {"license": ("open", "MIT licence", ("https://github.com/a/alpha",))},
-            "beta": {"llmweights": ("closed", "base named but its repository could not be read", ())},
+            "beta": {"llmweights": ("partial", "base named but could not be read", ("https://huggingface.co/b/b",))},
             "gamma": {"api": ("partial", "a link", ("javascript:alert(1)",))},
         },
         stale=frozenset({"alpha"}),
@@ -105,10 +108,25 @@ def test_stale_unknown_flags_and_unsafe_links_are_marked(tmp_path: Path) -> None
     rows = {m.group(1): m.group(0) for m in re.finditer(r'<tr class="[^"]*" data-project="(\w+)".*?</tr>', text, re.S)}
     assert 'class="stale"' in rows["alpha"] and ">stale</span>" in rows["alpha"]
     assert "key resources failed" in rows["alpha"]  # why, on hover
-    assert 'class="g unknown"' in rows["beta"] and "could not be read" in rows["beta"]
-    assert 'class="g unknown"' not in rows["alpha"]
+    unread = re.search(r'<td class="g partial unread" data-grade="partial" data-unread="true"[^>]*>', rows["beta"])
+    assert unread and 'title="evidence could not be read: base named but could not be read' in unread.group(0)
+    assert "unread" not in rows["alpha"]
     assert 'data-flag="open_source_claim"' in rows["gamma"] and 'title="calls itself open source"' in rows["gamma"]
-    assert "javascript:" not in rows["gamma"].split('title="')[0] and 'href="javascript' not in text
+    # A javascript: URL as evidence is shown on hover as text, never made a link.
+    api = re.search(r'<td class="g partial"[^>]*>(.*?)</td>', rows["gamma"])
+    assert api and api.group(1) == "~" and "evidence: javascript:alert(1)" in api.group(0)
+    assert 'href="javascript' not in text
+
+
+def test_a_criterion_without_a_grade_is_shown_unknown() -> None:
+    cells = {c: CellData("open", "fine", ("https://example.org/x",), f"{c}.rule") for c in CRITERIA[1:]}
+    system = SystemRow(1, "p", "P", "Org", None, 13.0, False, None, None, cells, ())
+    text = render_page(PageData(1, None, "v", [system]))
+    assert text.count('class="g open"') == 13
+    assert (
+        '<td class="g unknown" data-grade="unknown" data-sort="-1" title="unknown: not graded in this run">?</td>'
+        in text
+    )
 
 
 # --- the browser ------------------------------------------------------------------------
@@ -190,7 +208,7 @@ def test_the_page_in_headless_chromium(browser, demo_with_hostile_system: Path, 
     assert browser.execute_script("return window.pwned === undefined")
     assert browser.find_elements(By.CSS_SELECTOR, "tbody img, tbody script, tbody b") == []
     # Legend, chart (one bar per point, the counts add up to the systems) and run line.
-    assert len(browser.find_elements(By.CSS_SELECTOR, "#legend li")) == 6
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#legend li")) == 7
     bars = browser.find_elements(By.CSS_SELECTOR, "#distribution rect")
     assert len(bars) == 15
     assert (
