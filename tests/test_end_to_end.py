@@ -77,7 +77,7 @@ def test_leaderboard_formats(calibrated_db: Path, tmp_path: Path) -> None:
     code, _, _ = invoke("leaderboard", "--db", str(calibrated_db), "--format", "html", "--output", str(page))
     text = page.read_text()
     assert code == 0 and text.count("<tr class=") == 22
-    cells = sum(text.count(f'class="g {grade}"') for grade in ("open", "partial", "closed", "unknown"))
+    cells = sum(text.count(f'data-grade="{grade}"') for grade in ("open", "partial", "closed", "unknown"))
     assert cells == 22 * 14
 
 
