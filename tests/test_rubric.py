@@ -793,12 +793,11 @@ DATA_CASES = [
         dataset_page(PRETRAINING_DATA),
     ),
     case(
-        "pretraining-described-in-base-card",
+        "pretraining-only-described-in-base-card-is-not-disclosure",
         project(released=model(), bases=(model(BASE, card_md=COMPREHENSIVE_CARD),)),
         "llmdata",
-        "partial",
-        "llmdata.described_only",
-        card_url(BASE),
+        "closed",
+        "llmdata.none",
     ),
     case("pretraining-none", project(released=model()), "llmdata", "closed", "llmdata.none"),
     case(

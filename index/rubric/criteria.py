@@ -95,26 +95,20 @@ def _pretrains(paths: tuple[str, ...]) -> bool:
 
 
 def llmdata(ev: ProjectEvidence) -> Grade:
-    described = [u for c, u in h.cards(h.base_models(ev)) if "training_data" in c.sections]
-    return _data_grade("llmdata", "pre-training data", h.pretraining_datasets(ev), (), described)
+    return _data_grade("llmdata", "pre-training data", h.pretraining_datasets(ev), ())
 
 
 def rldata(ev: ProjectEvidence) -> Grade:
-    described = [u for c, u in h.cards(h.released_models(ev)) if "finetuning" in c.sections]
-    return _data_grade(
-        "rldata", "instruction / preference data", h.tuning_datasets(ev), h.tuning_data_repos(ev), described
-    )
+    return _data_grade("rldata", "instruction / preference data", h.tuning_datasets(ev), h.tuning_data_repos(ev))
 
 
 def _data_grade(
-    criterion: str,
-    what: str,
-    datasets: tuple[DatasetEvidence, ...],
-    repos: tuple[RepoEvidence, ...],
-    described_in: list[str],
+    criterion: str, what: str, datasets: tuple[DatasetEvidence, ...], repos: tuple[RepoEvidence, ...]
 ) -> Grade:
     """Open when every dataset named is downloadable (or data is published in a repo),
-    partial when named but not all available or only described, closed when unnamed."""
+    partial when named but not all available, closed when none is named: a card section
+    that describes the data ("a mix of web, code and synthetic data") is not disclosure
+    (RUBRIC.md conventions), however long."""
     fetched = [d for d in datasets if d.found]
     available = [d for d in fetched if not d.gated]
     if (datasets and len(available) == len(datasets)) or (repos and not datasets):
@@ -132,15 +126,7 @@ def _data_grade(
         return h.grade(
             criterion, "partial", f"{what} named, not all available ({why})", urls, f"{criterion}.partly_available"
         )
-    if described_in:
-        return h.grade(
-            criterion,
-            "partial",
-            f"{what} described in the model card, not published",
-            described_in,
-            f"{criterion}.described_only",
-        )
-    return h.nothing(criterion, f"no {what} named or described", f"{criterion}.none")
+    return h.nothing(criterion, f"no {what} named", f"{criterion}.none")
 
 
 def _restriction(model: ModelEvidence) -> str | None:
