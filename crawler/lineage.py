@@ -56,6 +56,8 @@ _NAMES_A_MODEL = re.compile(
 MADE_FROM = re.compile(r"\b(?:" + "|".join(_MADE_FROM) + r")(?:\b|(?=\())", re.I)
 # "基于 X 训练" (trained based on X): the model is the first Latin name before the clause ends.
 MADE_FROM_CJK = re.compile(r"基于|基於")
+# "a Llama 2 70b fine tune": the name comes before the phrase.
+NAME_THEN_FINE_TUNE = re.compile(r"\b([A-Z][A-Za-z]*(?:[ -]\d[\w.]*)+)\s+fine[- ]?tune\b")
 _CJK_NAME = re.compile(r"^[^，。；\n]{0,20}?([A-Za-z][\w.-]*\d[\w.-]*)")
 # "Base Model: X", "- **Finetuned from model:** X", "Instruction tuned from: [X](url)"
 LINEAGE_LABEL = re.compile(
@@ -127,6 +129,8 @@ def _statements(card: str, repo_id: str) -> Iterable[tuple[list[str], str | None
         span = span[: end.start()] if end else span
         ids, name = _models_in(span, names, guess=bool(_NAMES_A_MODEL.search(match.group(0))))
         yield ids[:1], name
+    for match in NAME_THEN_FINE_TUNE.finditer(card):
+        yield [], match.group(1)
     for match in MADE_FROM_CJK.finditer(card):
         if named := _CJK_NAME.match(card[match.end() : match.end() + _SPAN]):
             yield [], named.group(1)

@@ -130,10 +130,12 @@ def test_no_lineage_where_the_card_states_none(card: str, repo_id: str) -> None:
             "TeleChat2.5 基于最新强化的 TeleBase2.5 系列模型进行训练，在理科、通用问答等任务上有显著的效果提升。",
             ["TeleBase2.5"],
         ),
+        ("Xwin-LM-70B is a Llama 2 70b fine tune, trained with RLHF.", ["Llama 2 70b"]),
         # linked, or no name at all: nothing unlinked
         ("It is an alignment version of [CT-LLM](https://huggingface.co/m-a-p/CT-LLM-Base).", []),
         ("This is a chat finetuned version of the base model.", []),
         ("We apply reinforcement learning (RL) to the base model without relying on SFT.", []),
+        ("You can fine tune it on your data: see the fine-tune guide.", []),
     ],
 )
 def test_a_base_named_without_a_hub_id(card: str, names: list[str]) -> None:

@@ -1172,6 +1172,9 @@ def test_weights_mostly_restricted_are_partial() -> None:
     [
         ("orbitlabs/Nimbus-7B-enc", True, False),
         ("orbitlabs/nimbus-13b-delta-v1", False, True),
+        ("tatsu-lab/alpaca-7b-wdiff", False, True),
+        ("orbitlabs/Nimbus-7B-weight-diff", False, True),
+        ("orbitlabs/Nimbus-7B-diffusion", False, False),
         ("orbitlabs/Nimbus-7B", False, False),
         ("orbitlabs/encoder-7B", False, False),
     ],
@@ -1239,3 +1242,20 @@ def test_the_lineage_ends_where_no_declared_base_was_followed() -> None:
     evidence = project(released=replace(model(), declared_bases=(BASE,)), bases=(adapted, unread))
     assert h.lineage_roots(evidence) == (unread,)
     assert h.lineage_roots(project(released=model(), bases=(model(BASE),))) == (model(BASE),)
+
+
+@pytest.mark.parametrize(
+    ("repo_id", "evaluation"),
+    [
+        ("open-llm-leaderboard/details_orbitlabs__Nimbus-7B-Chat", True),
+        ("orbitlabs/nimbus-eval-results", True),
+        ("orbitlabs/Nimbus-results", True),
+        ("orbitlabs/card-images", True),
+        ("THUDM/humaneval-x", True),
+        ("orbitlabs/nimbus-web-corpus", False),
+        ("orbitlabs/nimbus-sft-mix", False),
+        ("orbitlabs/resultant-dialogues", False),
+    ],
+)
+def test_benchmarks_leaderboard_results_and_image_repos_are_not_training_data(repo_id: str, evaluation: bool) -> None:
+    assert h.is_evaluation_dataset(repo_id) == evaluation

@@ -28,7 +28,8 @@ GATE_TERMS = re.compile(
 )
 URLS_AND_TAGS = re.compile(r"<[^>]*>|\(?https?://\S+\)?")
 ENCRYPTED_NAME = re.compile(r"(^|[-_.])enc([-_.]|$)", re.IGNORECASE)
-DELTA_WORDS = re.compile(r"(^|[-_./])(delta|diff|xor)([-_./]|$)", re.I)
+# "-delta", "-diff", "-xor", and the weight diffs named "-wdiff" / "weight-diff"
+DELTA_WORDS = re.compile(r"(^|[-_./])(delta|w?diff|weights?[-_]diff|xor)([-_./]|$)", re.I)
 # Tags the Hub derives from the files it holds; they say weights exist even when the
 # file listing is missing.
 WEIGHT_FORMAT_TAGS = frozenset({"pytorch", "safetensors", "gguf", "jax", "tf", "onnx", "mlx", "keras", "ggml"})

@@ -26,8 +26,13 @@ TUNING_DATA_WORDS = re.compile(
 TUNING_DATA_REPO_WORDS = re.compile(
     r"instruct|alpaca|dolly|sharegpt|rlhf|evol|feedback|preference|conversations|dataset|(^|[-_/])data([-_]|$)", re.I
 )
-# Benchmarks are named in cards too; they are neither training nor tuning data.
-EVALUATION_DATA_WORDS = re.compile(r"eval|bench|humaneval|mmlu|gsm8k|hellaswag|truthfulqa|test[-_]?set", re.I)
+# Cards also link benchmarks, leaderboard result sets and repos holding their images;
+# none of them is training or tuning data (RUBRIC.md conventions).
+EVALUATION_DATA_WORDS = re.compile(
+    r"eval|bench|humaneval|mmlu|gsm8k|hellaswag|truthfulqa|test[-_]?set|leaderboard|arena|(^|/)details_"
+    r"|(^|[-_/])(results?|images?|figures?|assets|logos?)([-_]|$)",
+    re.I,
+)
 
 
 def grade(criterion: str, value: str, reason: str, evidence: Iterable[str | None], rule: str) -> Grade:
