@@ -13,6 +13,7 @@ FAILURE_KINDS = (
     "bad_body",  # the answer is not what the endpoint promises
     "too_large",  # a JSON body past the size limit
     "cancelled",  # the run was interrupted
+    "deadline",  # not fetched: the run's deadline was reached first
 )
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from crawler.captures import CaptureStore, CaptureWriter, Exchange, normalise_url
 from crawler.errors import FetchError
-from crawler.politeness import Clock, SystemClock
+from crawler.politeness import Clock, Deadline, SystemClock
 from crawler.previous import PreviousRun
 from crawler.stats import RunStats, utc_now
 from crawler.wire import HttpPolicy, Wire
@@ -112,6 +112,7 @@ class HttpCore:
         policy: HttpPolicy | None = None,
         clock: Clock | None = None,
         previous: PreviousRun | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.replay = replay
         self.recorder = recorder
@@ -120,7 +121,10 @@ class HttpCore:
         self.stats = RunStats()
         self.resources: dict[str, ResourceRecord] = {}
         self._cancelled = threading.Event()
-        self._wire = Wire(policy or HttpPolicy(), clock or SystemClock(), self.stats, self._cancelled)
+        clock = clock or SystemClock()
+        # The deadline counts from now; a replay never waits, so it has none.
+        self.deadline = Deadline(clock, deadline if replay is None else None)
+        self._wire = Wire(policy or HttpPolicy(), clock, self.stats, self._cancelled, self.deadline)
         self._in_flight: dict[str, Future[Exchange]] = {}
         self._lock = threading.Lock()
 
@@ -142,6 +146,11 @@ class HttpCore:
         if previous is None or previous.status not in CARRIED_STATUSES:
             return None
         return self._once(canonical, lambda: self._carry(canonical, previous))
+
+    @property
+    def deadline_reached(self) -> bool:
+        """Whether some resource was left unfetched because the deadline passed."""
+        return self.stats.failures["deadline"] > 0
 
     def cancel(self) -> None:
         """Stop the run: waits end at once and requests not yet sent fail as `cancelled`."""

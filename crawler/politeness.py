@@ -1,24 +1,42 @@
-"""Politeness: per-host request limits, pacing, pauses, and the clock they run on.
+"""Politeness: per-host request limits, pacing that adapts, giving hosts up, deadlines,
+and the clock they all run on.
 
 Every host the crawler contacts gets a `HostGate`: at most `concurrency` requests in
 flight, and requests started no faster than `rate` per second. Pacing is strict (one
 start every 1/rate seconds, no bursts), so a server's own limiter never sees more than
 the configured rate. When the host tells how much of its quota is left (GitHub's
 `x-ratelimit-*`, the Hub's `RateLimit`), requests are spread to make it last the window.
-A rate-limit answer pauses the whole host and halves its pace; answers that follow
-bring the pace back step by step. A host that keeps failing is
-given up for the rest of the run instead of being retried resource after resource.
-All waiting goes through a `Clock`, so tests can exercise the policy without sleeping.
+
+The pace adapts by AIMD, additive increase / multiplicative decrease (Chiu & Jain 1989;
+the rule TCP congestion control uses, and the one the adaptive-crawl-rate literature
+builds on): a congestion signal halves the host's rate, at most once per round (answers
+to requests started before the last decrease do not count again, as TCP counts one loss
+per window), and every good answer adds back a fixed share of the configured rate per
+second of answers, so a halved host is back at its configured pace within
+`1 / RECOVERY_PER_SECOND` seconds of good answers. The signals are read from a window of
+the host's recent answers, because one answer says little about the host: a rate-limit
+answer makes its own URL wait as asked, but pauses the whole host and slows it only when
+the service says the quota is spent, or when rate-limit answers are a large share of the
+host's recent answers (then the limit is real); a 5xx, timeout or reset is its URL's
+problem (retried with backoff by the wire) and slows the host only when most recent
+answers fail. A host is given up for the rest of the run when most of its recent
+resources failed after their retries, never on a few failures that happen to line up.
+All waiting goes through a `Clock`, so tests can exercise the policy without sleeping,
+and no wait outlasts the run's `Deadline`.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
+
+from crawler.stats import RunStats
 
 
 @dataclass(frozen=True)
@@ -44,12 +62,30 @@ UNKNOWN_HOST_LIMIT = HostLimit(2, 2.0)
 LOOPBACK_LIMIT = HostLimit(16, None)
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
-# After a rate-limit answer the pace halves, down to one request per this many seconds.
+# AIMD: a congestion signal multiplies the rate by this...
+DECREASE_FACTOR = 0.5
+# ...and each second of good answers adds back this share of the configured rate.
+RECOVERY_PER_SECOND = 0.5
+# The rate never drops below this share of the configured one, nor below one request
+# per SLOWEST_INTERVAL seconds (unless the configured pace is slower still).
+SLOWEST_SHARE = 1 / 16
 SLOWEST_INTERVAL = 10.0
-# Each later answer shortens the interval back towards the configured pace by this factor.
-RECOVERY_FACTOR = 0.95
-# This many resources in a row failing on a host (after their retries) give the host up.
-UNREACHABLE_AFTER = 5
+
+# The host's recent answers (attempts), read for congestion signals once the window is
+# full: 40 answers tell a real limit (a quarter of them or more refused) from a night of
+# blips (one in twelve) with next to no chance of mistaking one for the other.
+ANSWER_WINDOW = 40
+# Rate-limit answers this share of recent answers: the host's limit is real, not a blip.
+LIMITED_SHARE = 0.25
+# Failed answers (5xx, timeouts, resets) this share of recent answers: the host struggles.
+FAILING_SHARE = 0.75
+
+# The host's recent resources (after their retries), read for giving the host up.
+RESOURCE_WINDOW = 20
+GIVE_UP_MIN_RESOURCES = 8
+GIVE_UP_SHARE = 0.8
+
+OK, LIMITED, FAILED = "ok", "limited", "failed"
 
 
 def limit_for(host: str, limits: Mapping[str, HostLimit]) -> HostLimit:
@@ -86,35 +122,66 @@ class SystemClock:
             cancelled.wait(seconds)
 
 
-class HostGate:
-    """Concurrency slots, pacing and pauses for one host; shared by every worker thread."""
+class Deadline:
+    """When the run must stop fetching, on the policy's clock (None: never)."""
 
-    def __init__(self, limit: HostLimit, clock: Clock, cancelled: threading.Event) -> None:
+    def __init__(self, clock: Clock, seconds: float | None) -> None:
+        self.clock = clock
+        self.seconds = seconds
+        self._at = clock.monotonic() + seconds if seconds is not None else None
+
+    def left(self) -> float:
+        """Seconds until the deadline (infinity without one, 0 once passed)."""
+        return max(0.0, self._at - self.clock.monotonic()) if self._at is not None else math.inf
+
+    @property
+    def passed(self) -> bool:
+        return self._at is not None and self.clock.monotonic() >= self._at
+
+
+class HostGate:
+    """Concurrency slots, adaptive pacing, pauses and give-up for one host; shared by
+    every worker thread."""
+
+    def __init__(
+        self,
+        limit: HostLimit,
+        clock: Clock,
+        cancelled: threading.Event,
+        stats: RunStats | None = None,
+        deadline: Deadline | None = None,
+    ) -> None:
         self.clock = clock
         self.cancelled = cancelled
+        self.stats = stats or RunStats()
+        self.deadline = deadline or Deadline(clock, None)
         self._slots = threading.BoundedSemaphore(max(1, limit.concurrency))
-        self._base_interval = 1 / limit.rate if limit.rate else 0.0
-        self._interval = self._base_interval
+        self._ceiling = limit.rate
+        self._rate = limit.rate
+        floor = max(limit.rate * SLOWEST_SHARE, 1 / SLOWEST_INTERVAL) if limit.rate else 0.0
+        self._floor = min(floor, limit.rate) if limit.rate else 0.0
         self._last_start = 0.0
         self._next_start = 0.0
         self._resume_at = 0.0
         self._pauses = 0
-        self._failures_in_row = 0
+        self._last_decrease = -math.inf
+        self._answers: deque[str] = deque(maxlen=ANSWER_WINDOW)
+        self._resources: deque[bool] = deque(maxlen=RESOURCE_WINDOW)
         self._given_up: str | None = None
         self._budgets: dict[str, tuple[float, float]] = {}  # quota name -> (interval, until)
         self._lock = threading.Lock()
 
     @contextmanager
-    def slot(self) -> Iterator[None]:
-        """Hold one of the host's connections from the moment the pace allows a start."""
+    def slot(self) -> Iterator[float]:
+        """Hold one of the host's connections from the moment the pace allows a start;
+        gives the start time, for telling answers to it apart from later ones."""
         self._slots.acquire()
         try:
-            self._wait_turn()
-            yield
+            yield self._wait_turn()
         finally:
             self._slots.release()
 
-    def _wait_turn(self) -> None:
+    def _wait_turn(self) -> float:
         while not self.cancelled.is_set():
             with self._lock:
                 now = self.clock.monotonic()
@@ -122,16 +189,27 @@ class HostGate:
                 self._last_start = start
                 self._next_start = start + self._current_interval(now)
                 pauses = self._pauses
-            self.clock.sleep(start - now, self.cancelled)
+            wait = min(start - now, self.deadline.left())
+            if wait > 0:
+                self.stats.add("paced_waits")
+                self.stats.add("paced_ms", round(wait * 1000))
+            self.clock.sleep(wait, self.cancelled)
             with self._lock:
                 # A pause that began while this request waited voids its turn: take a
                 # new one behind the pause rather than rushing in when it ends.
-                if self._pauses == pauses:
-                    return
+                if self._pauses == pauses or self.deadline.passed:
+                    return self.clock.monotonic()
+        return self.clock.monotonic()
 
     def _current_interval(self, now: float) -> float:
         budgets = [interval for interval, until in self._budgets.values() if until > now]
-        return max([self._interval, *budgets])
+        return max([1 / self._rate if self._rate else 0.0, *budgets])
+
+    @property
+    def rate(self) -> float | None:
+        """The pace the host is allowed now (None: not paced)."""
+        with self._lock:
+            return self._rate
 
     def spread(self, quota: str, remaining: int, seconds: float, longest_interval: float) -> None:
         """The host says `remaining` requests of `quota` are left for the next `seconds`:
@@ -145,27 +223,70 @@ class HostGate:
             else:
                 self._budgets.pop(quota, None)
 
-    def pause(self, seconds: float) -> None:
-        """The host asked us to wait: hold every request to it, then resume at half pace."""
+    def pause(self, seconds: float, started: float = math.inf) -> None:
+        """The host asked every request to wait: hold them all, then resume slower
+        (`started`: when the request that was told to wait started)."""
         with self._lock:
             self._resume_at = max(self._resume_at, self.clock.monotonic() + seconds)
             self._next_start = self._resume_at
-            self._interval = min(SLOWEST_INTERVAL, max(2 * self._interval, 0.05))
             self._pauses += 1
+            self._decrease(started)
 
-    def answered(self) -> None:
-        """The host answered: it is reachable, and the pace can recover a step."""
+    def answered(self, started: float = math.inf, outcome: str = OK) -> None:
+        """An answer to a request started at `started`: good answers speed the pace back
+        up; a large share of failing ones slows it down."""
         with self._lock:
-            self._failures_in_row = 0
-            slowed = self._interval - self._base_interval
-            self._interval = self._base_interval + (slowed * RECOVERY_FACTOR if slowed > 1e-3 else 0.0)
+            self._answers.append(outcome)
+            if outcome == OK:
+                self._increase()
+            elif outcome == FAILED and self._share(FAILED) >= FAILING_SHARE:
+                self._decrease(started)
 
-    def failed(self, reason: str) -> None:
-        """A resource failed for good; enough of them in a row and the host is given up."""
+    def rate_limited(self, started: float, wait: float, quota_spent: bool) -> bool:
+        """A rate-limit answer asking for `wait` seconds. The whole host pauses (and
+        slows) when the service says the quota is spent or such answers are a large
+        share of recent ones; otherwise only the answer's own URL waits. Says whether
+        the host was paused."""
         with self._lock:
-            self._failures_in_row += 1
-            if self._failures_in_row >= UNREACHABLE_AFTER and self._given_up is None:
-                self._given_up = f"{UNREACHABLE_AFTER} resources in a row failed ({reason})"
+            self._answers.append(LIMITED)
+            if not (quota_spent or self._share(LIMITED) >= LIMITED_SHARE):
+                return False
+        self.pause(wait, started)
+        return True
+
+    def _share(self, outcome: str) -> float:
+        if len(self._answers) < ANSWER_WINDOW:
+            return 0.0
+        return sum(1 for answer in self._answers if answer == outcome) / len(self._answers)
+
+    def _decrease(self, started: float) -> None:
+        """Multiplicative decrease, once per round: a request started before the last
+        decrease saw the old pace, and its answer is no news. The signals' window
+        starts afresh, so the next decrease needs new evidence."""
+        if started < self._last_decrease:
+            return
+        self._last_decrease = self.clock.monotonic()
+        self._answers.clear()
+        if self._rate is not None:
+            self._rate = max(self._floor, self._rate * DECREASE_FACTOR)
+            self.stats.add("slowdowns")
+
+    def _increase(self) -> None:
+        """Additive increase: RECOVERY_PER_SECOND of the configured rate per second of
+        answers at the current pace (each answer is 1/rate seconds of them)."""
+        if self._rate is not None and self._ceiling is not None and self._rate < self._ceiling:
+            self._rate = min(self._ceiling, self._rate + RECOVERY_PER_SECOND * self._ceiling / self._rate)
+
+    def resource_done(self, failed: str | None) -> None:
+        """A resource ended: reached (None) or failed for good after its retries (why).
+        When most of the host's recent resources failed, the host is given up."""
+        with self._lock:
+            self._resources.append(failed is not None)
+            if failed is None or self._given_up is not None or len(self._resources) < GIVE_UP_MIN_RESOURCES:
+                return
+            failures = sum(self._resources)
+            if failures / len(self._resources) >= GIVE_UP_SHARE:
+                self._given_up = f"{failures} of its last {len(self._resources)} resources failed ({failed})"
 
     def give_up(self, reason: str) -> None:
         with self._lock:
@@ -181,10 +302,19 @@ class HostGate:
 class Gates:
     """One `HostGate` per host, created on first use."""
 
-    def __init__(self, limits: Mapping[str, HostLimit], clock: Clock, cancelled: threading.Event) -> None:
+    def __init__(
+        self,
+        limits: Mapping[str, HostLimit],
+        clock: Clock,
+        cancelled: threading.Event,
+        stats: RunStats | None = None,
+        deadline: Deadline | None = None,
+    ) -> None:
         self.limits = limits
         self.clock = clock
         self.cancelled = cancelled
+        self.stats = stats or RunStats()
+        self.deadline = deadline or Deadline(clock, None)
         self._gates: dict[str, HostGate] = {}
         self._lock = threading.Lock()
 
@@ -192,5 +322,6 @@ class Gates:
         with self._lock:
             gate = self._gates.get(host)
             if gate is None:
-                gate = self._gates[host] = HostGate(limit_for(host, self.limits), self.clock, self.cancelled)
+                limit = limit_for(host, self.limits)
+                gate = self._gates[host] = HostGate(limit, self.clock, self.cancelled, self.stats, self.deadline)
             return gate

@@ -45,6 +45,15 @@ def requested_wait(status: int, headers: Mapping[str, str], now: float) -> float
     return max(exhausted_quotas, default=0.0)
 
 
+def quota_spent(headers: Mapping[str, str]) -> bool:
+    """Whether an answer says a quota is used up (GitHub's `x-ratelimit-remaining: 0`,
+    the Hub's `RateLimit: ...;r=0`): then no request to the host can succeed before
+    the reset, whichever URL it is for."""
+    if headers.get("x-ratelimit-remaining") == "0":
+        return True
+    return any(remaining == 0 for _, remaining, _ in quota_left(headers, now=0.0))
+
+
 def retry_after_seconds(value: str, now: float) -> float:
     """`retry-after` is either seconds or an HTTP date."""
     value = value.strip()

@@ -1,12 +1,15 @@
 """Live HTTP for the core: one resource at a time, politely and with bounded persistence.
 
-`Wire.fetch` sends a GET through the host's gate (concurrency and pace), with a total
-timeout per attempt. It retries 5xx answers, timeouts and dropped connections with
-exponential backoff and jitter; on 429 (and GitHub's 403 with no quota left) it waits
-as long as the service asks, up to a bound, pausing the whole host meanwhile. Bodies
-are read as a stream up to the endpoint's limit and checked against what the endpoint
-promises. Every way of not getting a usable answer ends as a `FetchError` of a named
-kind; nothing here ever sees or reports credentials.
+`Wire.fetch` sends a GET through the host's gate (concurrency and adaptive pace), with a
+total timeout per attempt. It retries 5xx answers, timeouts and dropped connections with
+exponential backoff and jitter: a failing URL waits, the host's other URLs go on. On 429
+(and GitHub's 403 with no quota left) the URL waits as long as the service asks, up to a
+bound; whether the whole host pauses and slows is the gate's call (`politeness.py`).
+Every answer and every resource's end is reported to the gate, which reads them for
+congestion and for giving the host up. Bodies are read as a stream up to the endpoint's
+limit and checked against what the endpoint promises. Every way of not getting a usable
+answer ends as a `FetchError` of a named kind (`deadline` once the run's deadline has
+passed); nothing here ever sees or reports credentials.
 """
 
 from __future__ import annotations
@@ -27,12 +30,15 @@ from requests.adapters import HTTPAdapter
 from crawler.bodies import body_limit, broken_promise
 from crawler.captures import Exchange
 from crawler.errors import FetchError
-from crawler.politeness import DEFAULT_LIMITS, Clock, Gates, HostGate, HostLimit
-from crawler.ratelimit_headers import quota_left, requested_wait, retry_after_seconds
+from crawler.politeness import DEFAULT_LIMITS, FAILED, Clock, Deadline, Gates, HostGate, HostLimit
+from crawler.ratelimit_headers import quota_left, quota_spent, requested_wait, retry_after_seconds
 from crawler.stats import RunStats, utc_now
 
 USER_AGENT = "openness-index/0.1 (research crawler; +https://github.com/openness-index)"
 RETRIED_STATUSES = frozenset({500, 502, 503, 504})
+# Failure kinds that say something about the host (it did not answer usefully, after
+# the retries); the gate reads them to decide whether to give the host up.
+HOST_FAILURES = frozenset({"timeout", "connection", "server_error", "rate_limited"})
 CONNECTION_CAUSES: tuple[tuple[type[BaseException], str], ...] = (
     (ConnectionRefusedError, "connection refused"),
     (ConnectionResetError, "connection reset"),
@@ -69,17 +75,26 @@ class WireAnswer:
 class _TransientError(Exception):
     """An attempt that may succeed if repeated (timeout, dropped connection)."""
 
-    def __init__(self, error: FetchError) -> None:
+    def __init__(self, error: FetchError, started: float) -> None:
         self.error = error
+        self.started = started
 
 
 class Wire:
-    def __init__(self, policy: HttpPolicy, clock: Clock, stats: RunStats, cancelled: threading.Event) -> None:
+    def __init__(
+        self,
+        policy: HttpPolicy,
+        clock: Clock,
+        stats: RunStats,
+        cancelled: threading.Event,
+        deadline: Deadline | None = None,
+    ) -> None:
         self.policy = policy
         self.clock = clock
         self.stats = stats
         self.cancelled = cancelled
-        self.gates = Gates(policy.limits, clock, cancelled)
+        self.deadline = deadline or Deadline(clock, None)
+        self.gates = Gates(policy.limits, clock, cancelled, stats, self.deadline)
         self.session = requests.Session()
         adapter = HTTPAdapter(pool_connections=16, pool_maxsize=64, max_retries=0)
         self.session.mount("http://", adapter)
@@ -88,66 +103,95 @@ class Wire:
     def fetch(self, canonical: str, wire_url: str, headers: Mapping[str, str]) -> WireAnswer:
         """GET `wire_url` (standing for `canonical`) until it answers or the policy gives up."""
         gate = self.gates.for_host((urlsplit(wire_url).hostname or "").lower())
+        try:
+            answer = self._fetch(gate, canonical, wire_url, headers)
+        except FetchError as error:
+            if error.kind in HOST_FAILURES:
+                gate.resource_done(failed=error.kind)
+            raise
+        gate.resource_done(failed=None)
+        return answer
+
+    def _fetch(self, gate: HostGate, canonical: str, wire_url: str, headers: Mapping[str, str]) -> WireAnswer:
         for attempt in range(1, self.policy.attempts + 1):
             if attempt > 1:
                 self.stats.add("retries")
             try:
-                answer = self._attempt(gate, canonical, wire_url, headers)
+                answer, started = self._attempt(gate, canonical, wire_url, headers)
             except _TransientError as transient:
+                gate.answered(transient.started, FAILED)
                 if attempt == self.policy.attempts:
-                    gate.failed(transient.error.kind)
                     raise transient.error from None
-                self._back_off(attempt)
+                self._wait(self.policy.backoff(attempt), canonical)
                 continue
             for quota, remaining, seconds in quota_left(answer.exchange.headers, self.clock.time()):
                 gate.spread(quota, remaining, seconds, longest_interval=self.policy.max_wait)
-            if self._retry_after_waiting(gate, canonical, answer.exchange, attempt):
+            if self._retry_after_waiting(gate, canonical, answer.exchange, attempt, started):
                 continue
-            gate.answered()
+            gate.answered(started)
             _check_body(canonical, answer.exchange)
             return dataclasses.replace(answer, attempts=attempt)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def _retry_after_waiting(self, gate: HostGate, canonical: str, exchange: Exchange, attempt: int) -> bool:
+    def _retry_after_waiting(
+        self, gate: HostGate, canonical: str, exchange: Exchange, attempt: int, started: float
+    ) -> bool:
         """For an answer worth another try, wait as long as due and say so; raise when the
         tries are used up; False for an answer to keep."""
         status, headers = exchange.status, exchange.headers
         asked = requested_wait(status, headers, self.clock.time())
         if asked is not None:
-            self._wait_as_asked(gate, canonical, status, asked, attempt)
+            self._wait_as_asked(gate, canonical, exchange, asked, attempt, started)
             return True
         if status not in RETRIED_STATUSES:
             return False
+        gate.answered(started, FAILED)
         if attempt == self.policy.attempts:
-            gate.failed(f"HTTP {status}")
             raise FetchError(canonical, "server_error", f"HTTP {status} after {attempt} attempts")
         # A 503 may say when to come back: then not before, within the allowed wait.
         asked_back = retry_after_seconds(headers.get("retry-after", ""), self.clock.time())
-        self._back_off(attempt, at_least=min(asked_back, self.policy.max_wait))
+        self._wait(max(self.policy.backoff(attempt), min(asked_back, self.policy.max_wait)), canonical)
         return True
 
-    def _back_off(self, attempt: int, at_least: float = 0.0) -> None:
-        self.clock.sleep(max(self.policy.backoff(attempt), at_least), self.cancelled)
+    def _wait(self, seconds: float, canonical: str) -> None:
+        """This URL's own wait before its next try, cut short by the run's deadline."""
+        self.clock.sleep(min(seconds, self.deadline.left()), self.cancelled)
+        self._check_deadline(canonical)
 
-    def _wait_as_asked(self, gate: HostGate, canonical: str, status: int, asked: float, attempt: int) -> None:
+    def _check_deadline(self, canonical: str) -> None:
+        if self.deadline.passed:
+            limit = _duration(self.deadline.seconds or 0.0)
+            raise FetchError(canonical, "deadline", f"not fetched: the run's deadline ({limit}) was reached")
+
+    def _wait_as_asked(
+        self, gate: HostGate, canonical: str, exchange: Exchange, asked: float, attempt: int, started: float
+    ) -> None:
         self.stats.add("rate_limited")
+        status = exchange.status
         wait = asked if asked > 0 else self.policy.backoff(attempt)
         if wait > self.policy.max_wait:
             allowed = self.policy.max_wait
             reason = f"HTTP {status}: the service asks to wait {wait:.0f}s, more than the {allowed:g}s allowed"
             gate.give_up(reason)
             raise FetchError(canonical, "rate_limited", reason)
-        gate.pause(wait)
+        if gate.rate_limited(started, wait, quota_spent(exchange.headers)):
+            self.stats.add("host_pauses")
         if attempt == self.policy.attempts:
             raise FetchError(canonical, "rate_limited", f"HTTP {status}: still rate-limited after {attempt} attempts")
+        self._wait(wait, canonical)
 
-    def _attempt(self, gate: HostGate, canonical: str, wire_url: str, headers: Mapping[str, str]) -> WireAnswer:
+    def _attempt(
+        self, gate: HostGate, canonical: str, wire_url: str, headers: Mapping[str, str]
+    ) -> tuple[WireAnswer, float]:
+        """One try: the answer and when the request started (on the policy's clock)."""
+        self._check_deadline(canonical)
         given_up = gate.given_up
         if given_up:
             raise FetchError(canonical, "unreachable", f"not tried: host given up this run ({given_up})")
-        with gate.slot():
+        with gate.slot() as turn:
             if self.cancelled.is_set():
                 raise FetchError(canonical, "cancelled", "the run was interrupted")
+            self._check_deadline(canonical)
             self.stats.add("requests")
             # Real time, not the policy's clock: a timeout is about the network.
             started = time.monotonic()
@@ -163,9 +207,10 @@ class Wire:
                     body, capped = self._read(response, canonical, started)
             except requests.Timeout:
                 detail = f"no answer within {self.policy.timeout:g}s"
-                raise _TransientError(FetchError(canonical, "timeout", detail)) from None
+                raise _TransientError(FetchError(canonical, "timeout", detail), turn) from None
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as error:
-                raise _TransientError(FetchError(canonical, "connection", connection_failure(error))) from None
+                failure = FetchError(canonical, "connection", connection_failure(error))
+                raise _TransientError(failure, turn) from None
             except requests.exceptions.ContentDecodingError:
                 raise FetchError(canonical, "bad_body", "body cannot be decoded") from None
             except requests.RequestException as error:
@@ -174,7 +219,7 @@ class Wire:
         if capped:
             self.stats.add("capped")
         exchange = Exchange(canonical, response.status_code, self._headers(response, wire_url), body, utc_now())
-        return WireAnswer(exchange, 1, len(body), capped)
+        return WireAnswer(exchange, 1, len(body), capped), turn
 
     def _read(self, response: requests.Response, canonical: str, started: float) -> tuple[bytes, bool]:
         """The body, streamed: cut at the cap for text, refused past the limit for JSON,
@@ -205,6 +250,14 @@ class Wire:
 
     def close(self) -> None:
         self.session.close()
+
+
+def _duration(seconds: float) -> str:
+    """90 -> "90s", 1800 -> "30m", 7200 -> "2h": how a deadline is said back to the user."""
+    for unit, size in (("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds:g}s"
 
 
 def _check_body(canonical: str, exchange: Exchange) -> None:

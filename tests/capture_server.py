@@ -7,7 +7,9 @@ it answers conditional requests (an `etag` on every 200, 304 on a matching
 `retry-after` beyond it). Tests inject faults per canonical URL with
 `fail(url, *responses)`: each listed response is served once, in order, before the
 captured one; a response is an `Exchange` or an action on the raw handler
-(`reset_connection`, `stall(seconds)`, `cut_short(exchange)`).
+(`reset_connection`, `stall(seconds)`, `cut_short(exchange)`). `fault_mix` injects a
+night of transient faults at once, and `missing` says what a URL that is not captured
+answers (404, or 504 for a service that cannot produce it).
 """
 
 from __future__ import annotations
@@ -73,6 +75,18 @@ def cut_short(exchange: Exchange) -> Callable[[BaseHTTPRequestHandler], None]:
     return act
 
 
+def one_off_faults(exchange: Exchange, which: int) -> tuple[Fault, ...]:
+    """The `which`-th kind (cycling) of transient fault a night brings, for one URL: a
+    429 asking to retry after a second, a 503 twice, a reset connection, a truncated body."""
+    kinds: tuple[tuple[Fault, ...], ...] = (
+        (Exchange(exchange.url, 429, {"retry-after": "1", "content-type": "application/json"}, b"{}"),),
+        (Exchange(exchange.url, 503, {"content-type": "text/plain"}, b"busy"),) * 2,
+        (reset_connection,),
+        (cut_short(exchange),) if len(exchange.body) > 1 else (reset_connection,),
+    )
+    return kinds[which % len(kinds)]
+
+
 def _write(handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes) -> None:
     handler.send_response(status)
     for name, value in headers.items():
@@ -119,6 +133,7 @@ class CaptureServer:
     store: CaptureStore = field(default_factory=CaptureStore)
     latency: float = 0.0
     rate_limit: float | None = None
+    missing: int = 404
     requests: Counter[str] = field(default_factory=Counter)
     outcomes: Counter[str] = field(default_factory=Counter)
     statuses: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
@@ -162,6 +177,14 @@ class CaptureServer:
     def fail(self, url: str, *responses: Fault) -> None:
         self.faults[normalise_url(url)].extend(responses)
 
+    def fault_mix(self, every: int = 2) -> int:
+        """One transient fault (`one_off_faults`, the kinds in turn) on every `every`-th
+        captured URL; says how many URLs were given one."""
+        chosen = sorted(self.store.exchanges(), key=lambda e: normalise_url(e.url))[::every]
+        for n, exchange in enumerate(chosen):
+            self.fail(exchange.url, *one_off_faults(exchange, n))
+        return len(chosen)
+
     def reset_counts(self) -> None:
         with self._lock:
             self.requests.clear()
@@ -200,7 +223,7 @@ class CaptureServer:
     def _stored(self, url: str) -> Exchange:
         if self.listing and url.startswith(PREFIXES["/hf"][0] + "/") and is_listing(url):
             return listing_page(url, self.listing)
-        return self.store.get(url) or Exchange(url, 404, {"content-type": "application/json"}, b"{}")
+        return self.store.get(url) or Exchange(url, self.missing, {"content-type": "application/json"}, b"{}")
 
     def _count(self, outcome: str, sent: int = 0, url: str = "", status: int = 0) -> None:
         with self._lock:

@@ -1,5 +1,6 @@
 """The HTTP core against a real loopback server that misbehaves: rate limits, 5xx,
-slow answers, dropped connections, broken and huge bodies, redirects."""
+slow answers, dropped connections, broken and huge bodies, redirects, and a whole night
+of them over the calibration systems."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from crawler.adapters import hub_client
@@ -16,9 +18,11 @@ from crawler.captures import CaptureStore, CaptureWriter, Exchange
 from crawler.crawl import Fetchers, crawl_project
 from crawler.errors import FetchError
 from crawler.http import HttpCore, HttpPolicy
-from crawler.politeness import HostLimit
-from index.registry import Project
+from crawler.politeness import DEFAULT_LIMITS, HostLimit
+from index.refresh import RefreshOptions, RefreshResult, refresh
+from index.registry import Project, load_registry
 from tests.capture_server import CaptureServer, cut_short, reset_connection, stall
+from tests.conftest import replay_calibration_into
 from tests.fake_clock import FakeClock
 from tests.live_runs import LiveWorld
 from tests.synthetic_hub import model_id, synthetic_hub
@@ -307,3 +311,55 @@ def test_faults_the_crawler_recovers_from_leave_the_grades_of_a_clean_run(
     assert faulty.status == "complete" and not faulty.stale and faulty.failures == []
     assert faulty.summary["retries"] == 5 and faulty.summary["rate_limited"] == 1
     assert world.grades(faulty.run_id) == world.grades(clean.run_id)
+
+
+def paced_refresh(calibration: Path, db: Path, clock: FakeClock) -> RefreshResult:
+    """A live refresh of the calibration systems from the loopback stand-in, which is
+    paced like a real service (20 requests/s) so that pacing can be compared."""
+    limits = {**DEFAULT_LIMITS, "127.0.0.1": HostLimit(8, 20.0)}
+    options = RefreshOptions(
+        db=db,
+        registry_label="test",
+        http=HttpPolicy(timeout=2.0, max_wait=120.0, limits=limits),
+        clock=clock,
+        snapshots=db.parent / "snapshots",
+    )
+    return refresh(load_registry(calibration / "registry.yaml"), options)
+
+
+def test_a_night_of_transient_faults_leaves_the_grades_and_the_pace_of_a_clean_run(
+    calibration: Path, capture_server: CaptureServer, tmp_path: Path
+) -> None:
+    capture_server.load(calibration / "captures")
+    clean = paced_refresh(calibration, tmp_path / "clean.duckdb", FakeClock())
+
+    capture_server.reset_counts()
+    faulted_urls = capture_server.fault_mix()  # one fault on every other captured URL
+    capture_server.missing = 504  # and the URLs that are not captured fail every time
+    clock = FakeClock()
+    faulted = paced_refresh(calibration, tmp_path / "faulted.duckdb", clock)
+    replayed = tmp_path / "replayed.duckdb"
+    replay_calibration_into(replayed, calibration)
+
+    def grades(db: Path) -> list[tuple[object, ...]]:
+        with duckdb.connect(str(db), read_only=True) as connection:
+            return connection.execute(
+                "SELECT project, criterion, grade, points, reason, evidence FROM grades ORDER BY ALL"
+            ).fetchall()
+
+    assert faulted.status == "complete"
+    # The replay is the clean run to grade against: there, too, what is not captured is
+    # unknown (the clean live run, where it answers 404 and so is absent, is the
+    # baseline for pacing only).
+    assert grades(tmp_path / "faulted.duckdb") == grades(replayed)
+    summary = faulted.summary
+    # Every one-off fault was retried away; only the URLs that are not captured failed,
+    # and the host serving them all was never given up.
+    assert summary["failures"] == {"server_error": summary["failures"]["server_error"]}
+    sent_429s = sum(statuses.count(429) for statuses in capture_server.statuses.values())
+    assert summary["retries"] >= faulted_urls and summary["rate_limited"] == sent_429s > faulted_urls // 5
+    assert 1.0 in clock.sleeps  # each 429 made its URL wait the second it asked for
+    # The one-off 429s never paused the host, and its pace stayed near the clean run's:
+    # the paced waits grow with the retries' extra requests, not with the faults.
+    assert summary.get("host_pauses", 0) == 0
+    assert summary["paced_ms"] <= 2 * clean.summary["paced_ms"]

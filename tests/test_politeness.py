@@ -1,5 +1,5 @@
-"""The politeness policy without a network: pacing, pauses, giving hosts up, the waits
-services ask for, backoff, and the command line's limit syntax."""
+"""The politeness policy without a network: pacing, AIMD slow-down and recovery, pauses,
+giving hosts up, the waits services ask for, backoff, and the command line's limit syntax."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ import pytest
 
 from crawler.politeness import (
     DEFAULT_LIMITS,
+    FAILED,
+    GIVE_UP_MIN_RESOURCES,
     LOOPBACK_LIMIT,
+    SLOWEST_SHARE,
     UNKNOWN_HOST_LIMIT,
-    UNREACHABLE_AFTER,
     HostGate,
     HostLimit,
     limit_for,
 )
-from crawler.ratelimit_headers import quota_left, requested_wait
+from crawler.ratelimit_headers import quota_left, quota_spent, requested_wait
 from crawler.wire import HttpPolicy
 from index.run_report import LimitSyntaxError, host_limits, parse_host_values
 from tests.fake_clock import FakeClock
@@ -47,17 +49,89 @@ def test_an_unpaced_host_never_waits() -> None:
     assert clock.sleeps == []
 
 
-def test_a_pause_holds_the_host_then_resumes_at_half_pace_and_recovers() -> None:
+def answers_until_full_pace(host: HostGate, clock: FakeClock, rate: float) -> tuple[int, float]:
+    """Good answers (and the seconds they take at the pace of the moment) until the host
+    is back at `rate`."""
+    answers, seconds = 0, 0.0
+    while host.rate != pytest.approx(rate):
+        assert answers < 1000, "the pace never recovered"
+        seconds += 1 / (host.rate or rate)
+        host.answered(clock.monotonic())
+        answers += 1
+    return answers, seconds
+
+
+def test_a_pause_holds_the_host_then_resumes_at_half_pace_and_recovers_within_seconds() -> None:
     host, clock = gate(rate=10.0)
     start_times(host, clock, 1)
     host.pause(3.0)
     starts = start_times(host, clock, 3)
     assert starts[0] == pytest.approx(3.0)
     assert starts[1] - starts[0] == pytest.approx(0.2)  # half of 10 per second
-    for _ in range(200):
-        host.answered()
+    answers, seconds = answers_until_full_pace(host, clock, 10.0)
+    assert answers <= 10 and seconds <= 2.0
     later = start_times(host, clock, 2)
     assert later[1] - later[0] == pytest.approx(0.1)
+
+
+def test_answers_to_requests_sent_before_a_slow_down_do_not_slow_it_again() -> None:
+    host, clock = gate(rate=16.0)
+    sent_together = [clock.monotonic()] * 6  # six requests in flight when the limit bit
+    clock.sleep(0.5, threading.Event())
+    for started in sent_together:
+        host.pause(1.0, started)
+    assert host.rate == pytest.approx(8.0)  # one halving, not six
+    host.pause(1.0, clock.monotonic())  # a request sent after it: new evidence
+    assert host.rate == pytest.approx(4.0)
+
+
+def test_even_the_slowest_pace_recovers_within_seconds() -> None:
+    host, clock = gate(rate=10.0)
+    for _ in range(20):
+        host.pause(0.0, clock.monotonic())
+        clock.sleep(0.01, threading.Event())
+    assert host.rate == pytest.approx(10.0 * SLOWEST_SHARE)  # the floor
+    _, seconds = answers_until_full_pace(host, clock, 10.0)
+    assert seconds <= 4.0
+
+
+def test_one_off_rate_limit_answers_make_only_their_url_wait() -> None:
+    host, clock = gate(rate=10.0)
+    for n in range(200):
+        if n % 8 == 0:  # one answer in eight is a 429, as in a night of blips
+            assert host.rate_limited(clock.monotonic(), 1.0, quota_spent=False) is False
+        else:
+            host.answered(clock.monotonic())
+    assert host.rate == pytest.approx(10.0)
+    starts = start_times(host, clock, 2)
+    assert starts[1] - starts[0] == pytest.approx(0.1)
+
+
+def test_rate_limit_answers_in_a_large_share_pause_and_slow_the_host() -> None:
+    host, clock = gate(rate=10.0)
+    paused = []
+    for n in range(40):
+        if n % 2:
+            paused.append(host.rate_limited(clock.monotonic(), 2.0, quota_spent=False))
+        else:
+            host.answered(clock.monotonic())
+    assert any(paused) and host.rate is not None and host.rate < 10.0
+
+
+def test_a_spent_quota_pauses_the_whole_host_at_once() -> None:
+    host, clock = gate(rate=10.0)
+    assert host.rate_limited(clock.monotonic(), 30.0, quota_spent=True) is True
+    assert start_times(host, clock, 1)[0] == pytest.approx(30.0)
+
+
+def test_failing_answers_slow_the_host_only_when_most_recent_answers_fail() -> None:
+    host, clock = gate(rate=10.0)
+    for n in range(100):
+        host.answered(clock.monotonic(), FAILED if n % 3 else "ok")  # two in three fail
+    assert host.rate == pytest.approx(10.0)
+    for _ in range(40):
+        host.answered(clock.monotonic(), FAILED)
+    assert host.rate is not None and host.rate < 10.0
 
 
 def test_a_waiting_request_takes_a_new_turn_after_a_pause_that_began_meanwhile() -> None:
@@ -77,16 +151,25 @@ def test_a_waiting_request_takes_a_new_turn_after_a_pause_that_began_meanwhile()
     assert started >= 6.0
 
 
-def test_a_host_failing_resource_after_resource_is_given_up_and_an_answer_resets_the_count() -> None:
+def test_a_host_where_most_recent_resources_fail_is_given_up() -> None:
     host, _ = gate(rate=None)
-    for _ in range(UNREACHABLE_AFTER - 1):
-        host.failed("connection")
-    host.answered()
-    for _ in range(UNREACHABLE_AFTER - 1):
-        host.failed("connection")
-    assert host.given_up is None
-    host.failed("connection")
+    for _ in range(GIVE_UP_MIN_RESOURCES - 1):
+        host.resource_done(failed="connection")
+    assert host.given_up is None  # too few to judge
+    host.resource_done(failed="connection")
     assert host.given_up is not None and "connection" in host.given_up
+
+
+def test_a_healthy_host_is_not_given_up_for_persistent_failures_that_line_up() -> None:
+    host, _ = gate(rate=None)
+    for _ in range(30):
+        host.resource_done(failed=None)
+    for _ in range(10):  # ten broken URLs in a row, e.g. a README linking dead repos
+        host.resource_done(failed="server_error")
+    host.resource_done(failed=None)
+    for _ in range(5):
+        host.resource_done(failed="server_error")
+    assert host.given_up is None
 
 
 def test_limits_for_known_loopback_and_unknown_hosts() -> None:
@@ -112,6 +195,20 @@ def test_limits_for_known_loopback_and_unknown_hosts() -> None:
 )
 def test_the_wait_a_service_asks_for(status: int, headers: dict[str, str], expected: float | None) -> None:
     assert requested_wait(status, headers, now=1000.0) == expected
+
+
+@pytest.mark.parametrize(
+    ("headers", "spent"),
+    [
+        ({"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1030"}, True),
+        ({"x-ratelimit-remaining": "0"}, True),
+        ({"ratelimit": '"api";r=0;t=55'}, True),
+        ({"ratelimit": '"api";r=12;t=55'}, False),
+        ({"retry-after": "1"}, False),
+    ],
+)
+def test_a_spent_quota_is_read_from_either_header(headers: dict[str, str], spent: bool) -> None:
+    assert quota_spent(headers) is spent
 
 
 def test_retry_after_as_an_http_date() -> None:
