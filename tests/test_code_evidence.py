@@ -43,8 +43,14 @@ def _categories(code: RepoCode, path: str) -> set[str]:
         ("train.py", {"training"}),
         ("scripts/pretrain_gpt.sh", {"training"}),
         ("src/trainer.py", {"training"}),
-        ("configs/accelerate/zero3.yaml", {"training"}),
-        ("configs/ds_config_gptj.json", {"training"}),
+        # A launch config alone is a template; beside a training script it trains (below).
+        ("configs/accelerate/zero3.yaml", set()),
+        ("configs/ds_config_gptj.json", set()),
+        ("utils/tune_gemm_config.py", set()),  # kernel tuning, not fine-tuning
+        ("include/tuning.h", set()),
+        ("kernels/blocked_trained_kv_rotary.py", set()),
+        ("scripts/instruction_tuning.py", {"finetuning"}),
+        ("hendrycks/tune_gpt.py", {"finetuning"}),
         ("rlhf/train_ppo.py", {"finetuning"}),
         ("sft/train_gptj_summarize.py", {"finetuning"}),
         ("trainer/accelerate_dpo_trainer.py", {"finetuning"}),
@@ -337,3 +343,20 @@ def test_user_examples_and_benchmarks_are_not_training_code() -> None:
     code = classify_tree(tree)
     assert code.training_files == ("src/pkg/train.py",)
     assert code.finetuning_files == ("recipes/zephyr/sft/config_full.yaml",)
+
+
+def test_a_launch_config_trains_only_beside_a_training_script() -> None:
+    template = "deepspeed/autotuning/config_templates/template_zero2.json"
+    assert classify_tree(_tree(template, "deepspeed/runtime/engine.py")).training_files == ()
+    code = classify_tree(_tree("configs/ds_config_zero2.json", "train.py"))
+    assert set(code.training_files) == {"configs/ds_config_zero2.json", "train.py"}
+
+
+def test_training_scripts_among_user_examples_are_examples_of_tuning() -> None:
+    # Qwen1.5's repo: an SFT example for users, beside demos; not the code that trained it.
+    code = classify_tree(
+        _tree("examples/sft/finetune.py", "examples/sft/ds_config_zero2.json", "examples/demo/cli_demo.py")
+    )
+    assert code.finetuning_files == () and code.training_files == ()
+    assert set(code.example_training_files) == {"examples/sft/finetune.py", "examples/sft/ds_config_zero2.json"}
+    assert classify_tree(_tree("examples/demo/web_demo.py")).example_training_files == ()

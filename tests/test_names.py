@@ -155,3 +155,7 @@ def test_owners_spelled_with_and_without_punctuation_are_one_owner() -> None:
     assert same_owner("lm-sys", "lmsys")
     assert same_owner("Aleph_Alpha", "aleph-alpha")
     assert not same_owner("lm-sys", "lmstudio")
+
+
+def test_two_letters_inside_a_name_make_no_compound() -> None:
+    assert "frinstruct" not in identity_tokens(["OpenLLM-France/Claire-7B-FR-Instruct-0.1"])

@@ -538,12 +538,13 @@ OPENCODE_CASES = [
         "opencode.training_code_public",
         github_page("orbitlabs/tuner"),
     ),
+    # RUBRIC.md: inference, serving or evaluation code alone is not training code.
     case(
         "inference-only",
         project(repos=(repo(files=INFERENCE_TREE),)),
         "opencode",
-        "partial",
-        "opencode.inference_or_examples_only",
+        "closed",
+        "opencode.inference_only",
         github_page(OWN_REPO),
     ),
     case(
@@ -567,8 +568,8 @@ OPENCODE_CASES = [
             repos=(repo(files=INFERENCE_TREE),), linked_repos=(repo("community/nimbus-finetune", files=TRAINING_TREE),)
         ),
         "opencode",
-        "partial",
-        "opencode.inference_or_examples_only",
+        "closed",
+        "opencode.inference_only",
         github_page(OWN_REPO),
     ),
     case(
@@ -879,7 +880,7 @@ DOCS_TREE = tuple(f"docs/page_{n}.md" for n in range(DOCS_PAGES_FOR_COMPREHENSIV
 CODE_CASES = [
     case(
         "readme-and-docs",
-        project(repos=(repo(files=DOCS_TREE, readme_md=DOCUMENTED_README),)),
+        project(repos=(repo(files=DOCS_TREE + TRAINING_TREE, readme_md=DOCUMENTED_README),)),
         "code",
         "open",
         "code.documented",
@@ -887,13 +888,13 @@ CODE_CASES = [
     ),
     case(
         "readme-only",
-        project(repos=(repo(readme_md=DOCUMENTED_README),)),
+        project(repos=(repo(files=TRAINING_TREE, readme_md=DOCUMENTED_README),)),
         "code",
         "partial",
         "code.readme_only",
         readme_url(OWN_REPO),
     ),
-    case("no-readme", project(repos=(repo(files=DOCS_TREE),)), "code", "closed", "code.none"),
+    case("no-readme", project(repos=(repo(files=DOCS_TREE + TRAINING_TREE),)), "code", "closed", "code.none"),
     case(
         "own-directory-package",
         project(repos=(repo(files=("cloudkit/__init__.py", "setup.py")),), packages=(package("cloudkit"),)),
@@ -1081,7 +1082,16 @@ def random_project(rng: random.Random) -> ProjectEvidence:
         repos=some(
             lambda n: repo(
                 f"{OWN_REPO}{n}",
-                files=rng.choice([(), TRAINING_TREE, INFERENCE_TREE, DOCS_TREE, ("cloudkit/__init__.py", "setup.py")]),
+                files=rng.choice(
+                    [
+                        (),
+                        TRAINING_TREE,
+                        INFERENCE_TREE,
+                        DOCS_TREE,
+                        DOCS_TREE + TRAINING_TREE,
+                        ("cloudkit/__init__.py", "setup.py"),
+                    ]
+                ),
                 readme_md=rng.choice(["", DOCUMENTED_README, API_README]),
                 license_id=rng.choice([None, "mit", "other"]),
                 found=rng.random() < 0.9,

@@ -18,6 +18,8 @@ class RepoCode:
     training_files: tuple[str, ...]  # pre-training code and launch configs
     # SFT, instruction tuning, RLHF / preference tuning, LoRA tuning: code and configs
     finetuning_files: tuple[str, ...]
+    # training / fine-tuning scripts in example directories: how users may tune the model
+    example_training_files: tuple[str, ...]
     inference_files: tuple[str, ...]  # inference, generation, serving, demos, chat, API
     data_files: tuple[str, ...]  # data collection, cleaning and processing scripts
     # docs/ contents, Markdown beyond the top README, doc-site configs
@@ -30,7 +32,7 @@ class RepoCode:
     truncated: bool  # GitHub cut the tree short: absence proves less
 
 
-_EMPTY_REPO = RepoCode((), (), (), (), (), (), (), (), (), 0, False)
+_EMPTY_REPO = RepoCode((), (), (), (), (), (), (), (), (), (), 0, False)
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,13 @@ _SKIPPED_DIRS = _words(
 )
 
 _FINETUNING = _Keywords.of(
-    prefixes="finetun sft rlhf rlaif ppo dpo orpo kto grpo reward ptuning tuning",
-    exact="tune tuned rm rl",
+    prefixes="finetun sft rlhf rlaif ppo dpo orpo kto grpo reward ptuning",
+    exact="rm rl",
 )
+# "tune" alone also names kernel, hyper-parameter and auto-tuning (tune_gemm_config.py,
+# tuning.h, autotuning/): fine-tuning only beside a word saying what is tuned.
+_WEAK_TUNING = _Keywords.of(exact="tune tuned tuning tunes")
+_TUNED_THING = _Keywords.of(prefixes="instruct prompt prefix chat model llm lm gpt llama", exact="it")
 # Fine-tuning only next to a training word: alone they load adapters (lora.py).
 _WEAK_FINETUNING = _Keywords.of(prefixes="lora qlora peft adapter")
 _TRAINING = _Keywords.of(prefixes="train pretrain")
@@ -137,9 +143,16 @@ def classify_tree(tree_json: object) -> RepoCode:
     )
     files = [_FileFacts.of(path) for path in paths]
     own_files = [facts for facts in files if not facts.skipped]
+    training = _select(own_files, _FileFacts.is_training)
+    # A DeepSpeed / Megatron launch config trains nothing by itself: in a repo with no
+    # training script it is a template (autotuning/config_templates/template_zero2.json).
+    facts = {f.path: f for f in own_files}
+    if not any(facts[path].is_source for path in training):
+        training = tuple(path for path in training if facts[path]._trains())
     return RepoCode(
-        training_files=_select(own_files, _FileFacts.is_training),
+        training_files=training,
         finetuning_files=_select(own_files, _FileFacts.is_finetuning),
+        example_training_files=_select(own_files, _FileFacts.is_example_training),
         inference_files=_select(own_files, _FileFacts.is_inference),
         data_files=_select(own_files, _FileFacts.is_data),
         docs_files=_select(own_files, _FileFacts.is_docs),
@@ -217,18 +230,34 @@ class _FileFacts:
         in_examples = any(part in _USER_EXAMPLE_DIRS for part in self.dirs)
         return not in_examples and not _EVALUATION.found_in(self.words)
 
-    def is_finetuning(self) -> bool:
-        if not self.is_training_candidate:
+    def is_example_training(self) -> bool:
+        """A training or fine-tuning script (or notebook) among the user examples
+        (examples/sft/finetune.py): it shows how to tune the model, not how it was made."""
+        if not (self.is_code or self.is_config) or _EVALUATION.found_in(self.words):
             return False
+        if not any(part in _USER_EXAMPLE_DIRS for part in self.dirs):
+            return False
+        return self._tunes() or self._trains()
+
+    def is_finetuning(self) -> bool:
+        return self.is_training_candidate and self._tunes()
+
+    def _tunes(self) -> bool:
         if _FINETUNING.found_in(self.words):
             return True
-        return _WEAK_FINETUNING.found_in(self.words) and _TRAINING.found_in(self.words)
+        if _WEAK_TUNING.found_in(self.words) and (_TUNED_THING.found_in(self.words) or self._trains()):
+            return True
+        return _WEAK_FINETUNING.found_in(self.words) and self._trains()
+
+    def _trains(self) -> bool:
+        # "trained" describes a thing (blocked_trained_kv_rotary.py); it does not train.
+        return any(word != "trained" and word.startswith(_TRAINING.prefixes) for word in self.words)
 
     def is_training(self) -> bool:
         """Pre-training: training code that is not fine-tuning (rlhf/train_ppo.py is not)."""
         if not self.is_training_candidate or self.is_finetuning():
             return False
-        if _TRAINING.found_in(self.words):
+        if self._trains():
             return True
         return self.is_config and _LAUNCH_CONFIG.found_in(self.words)
 

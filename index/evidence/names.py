@@ -78,9 +78,10 @@ GENERIC_WORDS = frozenset(
     ]
 )
 WORD = re.compile(r"[a-z]{3,}")
-# A two-letter name joined to the word after it ("CT-LLM", "XY_Coder"): too short to stand
-# alone, distinctive together ("ctllm").
-SHORT_COMPOUND = re.compile(r"(?<![a-z0-9])([a-z]{2})[-_]([a-z]{3,})")
+# A name that starts with two letters joined to the next word ("CT-LLM", "XY_Coder"): too
+# short to stand alone, distinctive together ("ctllm"). Only at the start: inside a name
+# two letters are a language or a variant ("Claire-7B-FR-Instruct").
+SHORT_COMPOUND = re.compile(r"^([a-z]{2})[-_]([a-z]{3,})")
 
 
 def name_tokens(name: str) -> frozenset[str]:

@@ -173,17 +173,21 @@ def venue_stated_with_link(text: str, arxiv_id: str) -> str | None:
 
 # --- topics ----------------------------------------------------------------------------
 
+# Stages read from the title and abstract: what the paper reports doing, not the models it
+# mentions ("base models", "foundation models" name other people's models).
 _TOPIC_PATTERNS = {
     "pretraining": (
-        r"pre-?train|foundation models?|base models?|trained from scratch"
-        r"|\b\d+(?:\.\d+)?\s*(?:[bt]|billion|trillion)\s+tokens\b|corpus of [^.]{0,30}tokens"
+        r"pre-?train|trained from scratch|from scratch"
+        r"|\b\d+(?:\.\d+)?\s*(?:[bt]|billion|trillion)\s+(?:\w+\s+)?tokens\b|corpus of [^.]{0,30}tokens"
     ),
     "finetuning": (
         r"instruction[- ]tun|fine-?tun|\bsft\b|supervised fine|chat models?"
         r"|instruction[- ]following|instruction data|follow\w*\s+(?:\w+\s+)?instructions"
+        # "post-training" is tuning; "post-training quantization" is not.
+        r"|post-?train(?:ing|ed)?\b(?!\s+quantiz)"
     ),
     "rlhf": (
-        r"\brlhf\b|human feedback|preference|reward model"
+        r"\brlhf\b|human feedback|preference|reward|reinforcement learning|\brl\b|\bgrpo\b"
         r"|\bppo\b|proximal policy|\bdpo\b|alignment|\baligned?\b|\baligning\b"
     ),
     "data": r"\bdatasets?\b|\bdata ?set\b|\bcorpus\b|\bcorpora\b|data collection",

@@ -60,14 +60,25 @@ def opencode(ev: ProjectEvidence) -> Grade:
             urls,
             "opencode.one_stage_only",
         )
+    examples = [r for r in repos if r.code.example_training_files]
+    if examples:
+        example = examples[0].code.example_training_files[0]
+        return h.grade(
+            "opencode",
+            "partial",
+            f"only example scripts for users to tune the model (e.g. {example}), not the code that trained it",
+            [r.page_url for r in examples],
+            "opencode.tuning_examples_only",
+        )
+    # RUBRIC.md: inference, serving, quantisation or evaluation code alone is not training code.
     with_code = [r for r in repos if r.code.source_file_count]
     if with_code:
         return h.grade(
             "opencode",
-            "partial",
-            "the system's repos hold code, but none for training or fine-tuning",
+            "closed",
+            "the system's repos hold code to run the model, none to train or tune it",
             [r.page_url for r in with_code],
-            "opencode.inference_or_examples_only",
+            "opencode.inference_only",
         )
     return h.nothing("opencode", "no repository of the system's own with source code", "opencode.none")
 
@@ -301,11 +312,23 @@ def license(ev: ProjectEvidence) -> Grade:  # noqa: A001 - the criterion's id
 
 
 def code(ev: ProjectEvidence) -> Grade:
-    repos = [r for r in h.own_repos(ev) if r.readme_url]
+    # RUBRIC.md: code documentation is that of the training / tuning code; a README that
+    # only shows how to run the model documents none.
+    if not _training_code_repos(ev):
+        return h.nothing(
+            "code", "no training or tuning code of the system's own, so none documented", "code.no_training_code"
+        )
+    repos = [r for r in _training_code_repos(ev) if r.readme_url]
+    # All components documented needs code for all of them: documentation of example
+    # scripts, or of one stage's code, documents some.
+    training = [r for r in h.own_repos(ev) if r.code.training_files or r.code.finetuning_files]
+    every_stage = bool(training) and _stages_in_code(training, h.own_stages(ev)) >= h.own_stages(ev)
     thorough = [
         r
         for r in repos
-        if {"install", "usage"} <= r.readme.sections and len(r.code.docs_files) >= DOCS_PAGES_FOR_COMPREHENSIVE
+        if every_stage
+        and {"install", "usage"} <= r.readme.sections
+        and len(r.code.docs_files) >= DOCS_PAGES_FOR_COMPREHENSIVE
     ]
     if thorough:
         return h.grade(
@@ -321,6 +344,13 @@ def code(ev: ProjectEvidence) -> Grade:
             "code", "partial", "a README documents some of the code", [r.readme_url for r in partly], "code.readme_only"
         )
     return h.nothing("code", "no documentation of the system's code", "code.none")
+
+
+def _training_code_repos(ev: ProjectEvidence) -> list[RepoEvidence]:
+    """The system's repos holding code to train or tune it, user examples included."""
+    return [
+        r for r in h.own_repos(ev) if r.code.training_files or r.code.finetuning_files or r.code.example_training_files
+    ]
 
 
 def architecture(ev: ProjectEvidence) -> Grade:
@@ -358,10 +388,21 @@ def architecture(ev: ProjectEvidence) -> Grade:
     return h.nothing("architecture", "no architecture description", "architecture.none")
 
 
+# A technical report titled after the system is the makers' account of how they built it:
+# its abstract may summarise results only, the report covers the stages.
+TECHNICAL_REPORT = re.compile(r"\btech(?:nical)? report\b", re.IGNORECASE)
+
+
 def _covers_every_stage(papers: list[Paper], ev: ProjectEvidence) -> str | None:
-    """Why these papers cover every stage of the system, or None. A system tuned from
-    someone else's base has only its tuning stage to document."""
-    topics = set().union(*(p.topics for p in papers)) if papers else set()
+    """Why these papers cover every stage of the system, or None. Stages are read from the
+    abstracts. A system tuned from someone else's base has only its tuning stage to
+    document; papers that name only another lab's base document none of the system's."""
+    makers = set(h.makers_papers(ev)) & set(papers)
+    if not makers:
+        return None
+    if any(TECHNICAL_REPORT.search(p.title) for p in makers):
+        return "include the makers' technical report on the system"
+    topics = set().union(*(p.topics for p in papers))
     if not topics & {"finetuning", "rlhf"}:
         return None
     if topics & {"pretraining", "architecture"}:

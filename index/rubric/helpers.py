@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from crawler.links import find_links, normalise_package_name
 from index.evidence.cards import Card
 from index.evidence.licenses import License, is_permissive_content_license
-from index.evidence.names import names_the_system, same_owner
+from index.evidence.names import identity_tokens, mentions_the_system, names_the_system, same_owner
 from index.evidence.papers import Paper, venue_stated_with_link
 from index.evidence.project import DatasetEvidence, ModelEvidence, PackageEvidence, ProjectEvidence, RepoEvidence
 from index.rubric.grades import Grade
@@ -188,8 +188,47 @@ def is_open_license(lic: License) -> bool:
 
 
 def own_papers(ev: ProjectEvidence) -> tuple[Paper, ...]:
-    """Papers that name the system in their title, not tools it merely cites."""
-    return tuple(p for p in ev.papers if names_the_system(p.title, ev.identity))
+    """Papers about the system or its base, not tools it merely cites: the title names it,
+    or one of its own Hub pages tags the paper (`arxiv:`) and the abstract names it ("we
+    introduce CT-LLM" under the title "Chinese Tiny LLM")."""
+    return tuple(p for p in ev.papers if _is_about(p, ev.identity, tagged_papers(ev)))
+
+
+def makers_papers(ev: ProjectEvidence) -> tuple[Paper, ...]:
+    """Own papers that name the makers' own models, not only a base another lab made (a
+    paper on someone else's base documents that base, not this system)."""
+    identity = makers_identity(ev)
+    tagged = tagged_papers(ev)
+    return tuple(p for p in own_papers(ev) if _is_about(p, identity, tagged))
+
+
+def _is_about(paper: Paper, identity: frozenset[str], tagged: frozenset[str]) -> bool:
+    if names_the_system(paper.title, identity):
+        return True
+    return paper.arxiv_id in tagged and mentions_the_system(paper.summary, identity)
+
+
+def tagged_papers(ev: ProjectEvidence) -> frozenset[str]:
+    """arXiv ids the `arxiv:` tags of the system's Hub pages (released model, bases) name."""
+    return frozenset(t.removeprefix("arxiv:") for m in models_for_docs(ev) for t in m.tags if t.startswith("arxiv:"))
+
+
+def makers(ev: ProjectEvidence) -> frozenset[str]:
+    """Owners (lower case) of the released models and of the entry repos: who made the system."""
+    return frozenset(m.repo_id.split("/")[0].lower() for m in released_models(ev)) | {r.owner.lower() for r in ev.repos}
+
+
+def makers_models(ev: ProjectEvidence) -> tuple[ModelEvidence, ...]:
+    """The released models and the bases the same makers trained."""
+    owners = makers(ev)
+    return tuple(m for m in models_for_docs(ev) if any(same_owner(m.repo_id.split("/")[0], o) for o in owners))
+
+
+def makers_identity(ev: ProjectEvidence) -> frozenset[str]:
+    """Name tokens of the makers' own models and repos; a base another lab made is left out."""
+    owners = makers(ev)
+    names = [m.repo_id for m in (*released_models(ev), *ev.bases)] + [r.full_name for r in ev.repos]
+    return identity_tokens(n for n in names if any(same_owner(n.split("/")[0], o) for o in owners))
 
 
 def documentation_texts(ev: ProjectEvidence) -> list[str]:
