@@ -140,11 +140,27 @@ def iter_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
                 raise CaptureFormatError(f"{where}: not valid JSON ({error})") from error
 
 
+@dataclass(frozen=True, slots=True)
+class _OnDisk:
+    """Where a captured exchange's line is: read again when asked for, never held."""
+
+    path: Path
+    offset: int
+    line: int
+
+
 class CaptureStore:
-    """Captured exchanges keyed by normalised URL; the last line for a URL wins."""
+    """Captured exchanges keyed by normalised URL; the last line for a URL wins.
+
+    Plain JSON Lines files are indexed, not held: the store keeps each URL's file offset
+    and reads the line again when asked for it, so a run over 100,000 models' captures
+    does not hold their bodies. Gzipped files (no cheap seeking) and exchanges given
+    directly are held in memory."""
 
     def __init__(self, exchanges: dict[str, Exchange] | None = None) -> None:
-        self._by_url: dict[str, Exchange] = dict(exchanges or {})
+        self._by_url: dict[str, Exchange | _OnDisk] = dict(exchanges or {})
+        self._handles: dict[Path, IO[bytes]] = {}
+        self._lock = threading.Lock()
 
     @classmethod
     def load(cls, path: Path) -> CaptureStore:
@@ -158,13 +174,27 @@ class CaptureStore:
             raise CaptureFormatError(f"{path}: no capture files (*.jsonl or *.jsonl.gz) in this directory")
         store = cls()
         for file in files:
-            for where, record in iter_records(file):
-                exchange = record_to_exchange(record, where)
-                store._by_url[normalise_url(exchange.url)] = exchange
+            if file.name.endswith(".gz"):
+                for where, record in iter_records(file):
+                    exchange = record_to_exchange(record, where)
+                    store._by_url[normalise_url(exchange.url)] = exchange
+            else:
+                for number, offset, exchange in _indexed(file):
+                    store._by_url[normalise_url(exchange.url)] = _OnDisk(file, offset, number)
         return store
 
     def get(self, url: str) -> Exchange | None:
-        return self._by_url.get(normalise_url(url))
+        entry = self._by_url.get(normalise_url(url))
+        return self._read(entry) if isinstance(entry, _OnDisk) else entry
+
+    def _read(self, entry: _OnDisk) -> Exchange:
+        with self._lock:
+            handle = self._handles.get(entry.path)
+            if handle is None:
+                handle = self._handles[entry.path] = entry.path.open("rb")
+            handle.seek(entry.offset)
+            line = handle.readline()
+        return record_to_exchange(json.loads(line), f"{entry.path}:{entry.line}")
 
     def nearest(self, url: str, count: int = 3) -> list[str]:
         """Captured URLs that look most like `url`, to explain a replay miss."""
@@ -175,32 +205,67 @@ class CaptureStore:
         return difflib.get_close_matches(key, candidates, n=count, cutoff=0.6)
 
     def exchanges(self) -> Iterator[Exchange]:
-        return iter(self._by_url.values())
+        for entry in list(self._by_url.values()):
+            yield self._read(entry) if isinstance(entry, _OnDisk) else entry
 
     def __len__(self) -> int:
         return len(self._by_url)
 
 
+def _indexed(path: Path) -> Iterator[tuple[int, int, Exchange]]:
+    """(line number, byte offset, exchange) of each line of a plain capture file, checked
+    as it is indexed so that a bad line is reported at load time, as before."""
+    offset = 0
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            start, offset = offset, offset + len(raw)
+            if not raw.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                record = json.loads(raw)
+            except ValueError as error:
+                raise CaptureFormatError(f"{where}: not valid JSON ({error})") from error
+            yield number, start, record_to_exchange(record, where)
+
+
 class CaptureWriter:
     """Appends exchanges to one plain JSON Lines file, thread-safely, flushing each line
     so a crash loses at most the exchange being written (a gzip stream cut short by a
-    crash would not be readable to the end)."""
+    crash would not be readable to the end). `write` returns the line's offset, from
+    which `read` gives the exchange back: a run need not hold what it recorded."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._handle: IO[str] = path.open("a", encoding="utf-8")
+        self._handle: IO[bytes] = path.open("ab")
+        self._offset = self._handle.tell()
+        self._reader: IO[bytes] | None = None
 
-    def write(self, exchange: Exchange) -> None:
-        line = json.dumps(exchange_to_record(exchange), ensure_ascii=False, sort_keys=True)
+    def write(self, exchange: Exchange) -> int:
+        line = json.dumps(exchange_to_record(exchange), ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
         with self._lock:
-            self._handle.write(line + "\n")
+            offset = self._offset
+            self._handle.write(line)
             self._handle.flush()
+            self._offset += len(line)
+        return offset
+
+    def read(self, offset: int) -> Exchange:
+        """The exchange written at `offset`, as a replay of this file would give it."""
+        with self._lock:
+            if self._reader is None:
+                self._reader = self.path.open("rb")
+            self._reader.seek(offset)
+            line = self._reader.readline()
+        return record_to_exchange(json.loads(line), f"{self.path}@{offset}")
 
     def close(self) -> None:
         with self._lock:
             self._handle.close()
+            if self._reader is not None:
+                self._reader.close()
 
 
 def new_capture_path(snapshots: Path) -> Path:

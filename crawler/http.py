@@ -69,7 +69,7 @@ class Endpoints:
         return url
 
 
-@dataclass
+@dataclass(slots=True)
 class ResourceRecord:
     """What the run learned about one URL; becomes a row of the `resources` table.
 
@@ -126,6 +126,10 @@ class HttpCore:
         self.deadline = Deadline(clock, deadline if replay is None else None)
         self._wire = Wire(policy or HttpPolicy(), clock, self.stats, self._cancelled, self.deadline)
         self._in_flight: dict[str, Future[Exchange]] = {}
+        # URLs answered this run -> how to get the answer again without holding its body:
+        # the recorded line's offset (live), or None (replay: the captures have it).
+        self._answered: dict[str, int | None] = {}
+        self._offsets: dict[str, int] = {}  # recorded this run, not yet marked answered
         self._lock = threading.Lock()
 
     def get(self, url: str, headers: Mapping[str, str] | None = None) -> Exchange:
@@ -166,12 +170,21 @@ class HttpCore:
         return records
 
     def _once(self, canonical: str, produce: Callable[[], _Outcome]) -> Exchange:
+        """Each URL is fetched once per run. While it is in flight, other askers wait for
+        it; once answered, the body is not kept (a nightly run of 100,000 models would
+        hold every card): a later asker gets it back from this run's capture, or the
+        replayed one. Failures are kept, small, as they are."""
         key = normalise_url(canonical)
         with self._lock:
-            future = self._in_flight.get(key)
-            owner = future is None
+            answered = key in self._answered
+            location = self._answered.get(key)
+            future = None if answered else self._in_flight.get(key)
+            owner = not answered and future is None
             if owner:
                 future = self._in_flight[key] = Future()
+        if answered:
+            self.stats.add("shared")
+            return self._again(canonical, location)
         assert future is not None
         if not owner:
             self.stats.add("shared")
@@ -188,7 +201,21 @@ class HttpCore:
             raise
         self._note_success(outcome)
         future.set_result(outcome.exchange)
+        with self._lock:
+            offset = self._offsets.pop(key, None)
+            if self.replay is not None or offset is not None:
+                self._answered[key] = offset
+                del self._in_flight[key]
         return outcome.exchange
+
+    def _again(self, canonical: str, location: int | None) -> Exchange:
+        """An answer given earlier this run, read back from where it was kept."""
+        if location is not None and self.recorder is not None:
+            return self.recorder.read(location)
+        assert self.replay is not None
+        exchange = self.replay.get(canonical)
+        assert exchange is not None, "an answered replay URL is in the captures"
+        return exchange
 
     def _fetch(self, canonical: str, headers: dict[str, str]) -> _Outcome:
         if self.replay is not None:
@@ -234,7 +261,9 @@ class HttpCore:
 
     def _record(self, exchange: Exchange) -> None:
         if self.recorder is not None:
-            self.recorder.write(exchange)
+            offset = self.recorder.write(exchange)
+            with self._lock:
+                self._offsets[normalise_url(exchange.url)] = offset
 
     def _note_success(self, outcome: _Outcome) -> None:
         exchange = outcome.exchange

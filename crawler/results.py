@@ -9,7 +9,7 @@ from typing import Any
 ABSENT_STATUSES = frozenset({401, 403, 404, 410, 451})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fetched:
     """One resource as the crawler saw it. `kind` says what it is (hf_model, hf_card,
     hf_dataset, hf_dataset_card, github_repo, github_readme, github_tree, pypi, arxiv),

@@ -13,7 +13,7 @@ import json
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -204,7 +204,7 @@ class ProjectRow:
     graded_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GradeRow:
     project: str
     criterion: str
@@ -216,7 +216,7 @@ class GradeRow:
     rubric_version: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FlagRow:
     project: str
     flag: str
@@ -224,7 +224,7 @@ class FlagRow:
     evidence: Sequence[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PolicyRow:
     project: str
     exemption: str
@@ -237,6 +237,12 @@ class PolicyRow:
     tokens_url: str | None
     training_flops: float | None
     systemic_risk: str
+
+
+def as_row(record: Any) -> dict[str, Any]:
+    """A row dataclass as column -> value (the row classes use slots: a run of 100,000
+    projects holds over a million grade rows)."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
 def database_path(db: str | Path | None) -> Path:
@@ -325,13 +331,13 @@ def complete_run(
     with open_writable(path) as connection:
         connection.execute("BEGIN TRANSACTION")
         try:
-            _insert_columns(connection, "projects", run_id, [vars(p) for p in projects])
-            _insert_columns(connection, "grades", run_id, [vars(g) for g in grades])
+            _insert_columns(connection, "projects", run_id, [as_row(p) for p in projects])
+            _insert_columns(connection, "grades", run_id, [as_row(g) for g in grades])
             _insert_columns(connection, "resources", run_id, list(resources))
-            _insert_columns(connection, "flags", run_id, [vars(f) for f in flags])
-            _insert_columns(connection, "policy", run_id, [vars(p) for p in policy])
-            _insert_columns(connection, "families", run_id, [vars(f) for f in families])
-            _insert_columns(connection, "family_members", run_id, [vars(m) for m in family_members])
+            _insert_columns(connection, "flags", run_id, [as_row(f) for f in flags])
+            _insert_columns(connection, "policy", run_id, [as_row(p) for p in policy])
+            _insert_columns(connection, "families", run_id, [as_row(f) for f in families])
+            _insert_columns(connection, "family_members", run_id, [as_row(m) for m in family_members])
             _copy_shown_findings(connection, run_id, kept_projects)
             connection.execute(
                 "UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE run_id = ?",
@@ -489,7 +495,7 @@ def record_discovery(
             "sha VARCHAR, created_at TIMESTAMP)"
         )
         try:
-            _insert_rows(connection, "listing", [vars(row) for row in rows])
+            _insert_rows(connection, "listing", [as_row(row) for row in rows])
             new, back = connection.execute(
                 """SELECT count(*) FILTER (WHERE d.project IS NULL), count(*) FILTER (WHERE d.gone_at IS NOT NULL)
                    FROM listing l LEFT JOIN discovered d USING (project)"""
