@@ -24,6 +24,7 @@ from rich.text import Text
 from crawler.captures import CaptureFormatError
 from crawler.discover import SORTS, ListingQuery
 from crawler.http import HttpPolicy
+from crawler.politeness import parse_duration
 from crawler.results import ProjectCrawl
 from index import exit_status, store
 from index.calibrate import LabelsError, calibration_report, label_set_name, load_labels
@@ -73,6 +74,11 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     LabelsError,
     duckdb.Error,
 )
+
+# An unattended (nightly) refresh must end before the next one starts, with hours to
+# spare: at the default limits 10,000 Hub systems take about an hour, arXiv's one
+# request per 3 s a few more.
+DEFAULT_DEADLINE = "6h"
 
 DbOption = Annotated[
     Path | None,
@@ -179,6 +185,13 @@ def refresh_command(
         float, typer.Option(min=0, help="Longest wait a rate-limited service may ask for before its requests fail.")
     ] = 60.0,
     full: Annotated[bool, typer.Option("--full", help="Fetch everything again: no conditional requests.")] = False,
+    deadline: Annotated[
+        str,
+        typer.Option(
+            help="Stop fetching after this long (90s, 30m, 2h, 1h30m, or none); projects left unfetched "
+            "keep their last grades, marked stale, and the run completes."
+        ),
+    ] = DEFAULT_DEADLINE,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary; errors only.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON on stdout.")] = False,
 ) -> None:
@@ -196,6 +209,10 @@ def refresh_command(
             limits = host_limits(rates, parse_host_values(concurrency or [], "--concurrency"))
         except LimitSyntaxError as error:
             raise typer.BadParameter(str(error)) from None
+        try:
+            deadline_seconds = parse_duration(deadline)
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="--deadline") from None
         options = RefreshOptions(
             db=store.database_path(db),
             registry_label=str(registry or "default"),
@@ -205,6 +222,7 @@ def refresh_command(
             http=HttpPolicy(timeout=timeout, attempts=attempts, max_wait=max_wait, limits=limits),
             incremental=not full,
             discovery=query,
+            deadline=deadline_seconds,
         )
         try:
             with _sigterm_as_interrupt(), _progress(quiet) as (advance, set_total):

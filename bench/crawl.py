@@ -7,13 +7,21 @@ after a share of the systems changed. Printed figures: wall time, requests per s
 429s received, wall time over the rate-limit bound (requests needed / allowed rate), and
 the second run's full (non-304) requests and bytes as a share of the first run's.
 
+With `--faults`, the same crawl runs twice from nothing instead: clean, then through a
+night of transient faults (one on every other URL, in turn a 429 with `retry-after: 1`,
+a 503 twice, a reset connection, a truncated body) while 2% of the URLs, not served at
+all, answer 504 every time (404 in the clean run). Printed: both wall times and their
+ratio, the 429s received, retries, and the requests each run needed.
+
     python bench/crawl.py                 # 2,000 systems, 30 ms latency, 50 requests/s
     python bench/crawl.py --systems 200   # a quick run
+    python bench/crawl.py --faults        # clean vs faulted wall time
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -26,8 +34,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from crawler.captures import CaptureStore, normalise_url  # noqa: E402
 from tests.capture_server import CaptureServer  # noqa: E402
 from tests.synthetic_hub import synthetic_hub  # noqa: E402
+
+# The share of URLs (by hash, never a model's info: the entry points stay) not served.
+MISSING_SHARE = 0.02
 
 
 @dataclass(frozen=True)
@@ -41,7 +53,7 @@ class RunFigures:
     bytes: int
 
 
-def run_refresh(server: CaptureServer, workdir: Path, args: argparse.Namespace) -> RunFigures:
+def run_refresh(server: CaptureServer, workdir: Path, args: argparse.Namespace, db: str = "index") -> RunFigures:
     server.reset_counts()
     command = [
         sys.executable,
@@ -51,7 +63,7 @@ def run_refresh(server: CaptureServer, workdir: Path, args: argparse.Namespace) 
         "--registry",
         str(workdir / "registry.yaml"),
         "--db",
-        str(workdir / "index.duckdb"),
+        str(workdir / f"{db}.duckdb"),
         "--snapshots",
         str(workdir / "snapshots"),
         "--rate",
@@ -75,7 +87,7 @@ def run_refresh(server: CaptureServer, workdir: Path, args: argparse.Namespace) 
         requests=sum(server.requests.values()),
         full=outcomes["full"],
         not_modified=outcomes["304"],
-        too_many=outcomes["429"],
+        too_many=sum(statuses.count(429) for statuses in server.statuses.values()),
         bytes=outcomes["bytes"],
     )
 
@@ -96,6 +108,45 @@ def report(title: str, run: RunFigures, systems: int, rate: float) -> list[str]:
     ]
 
 
+def with_missing(store: CaptureStore) -> CaptureStore:
+    """The store less MISSING_SHARE of its URLs (never a model's info)."""
+
+    def kept(url: str) -> bool:
+        digest = int(hashlib.sha1(url.encode()).hexdigest()[:8], 16)
+        return "/api/models/" in url or digest % 10_000 >= MISSING_SHARE * 10_000
+
+    return CaptureStore({normalise_url(e.url): e for e in store.exchanges() if kept(normalise_url(e.url))})
+
+
+def faults_benchmark(args: argparse.Namespace) -> list[str]:
+    """Clean and faulted first runs of the same hub; their wall times and what they took."""
+    with tempfile.TemporaryDirectory(prefix="openness-bench-") as temporary:
+        workdir = Path(temporary)
+        hub = synthetic_hub(args.systems)
+        (workdir / "registry.yaml").write_text(hub.registry_yaml)
+        store = with_missing(hub.store())
+        with CaptureServer(store=store, latency=args.latency, rate_limit=args.rate) as server:
+            clean = run_refresh(server, workdir, args, db="clean")
+            faulted_urls = server.fault_mix()
+            server.missing = 504
+            faulted = run_refresh(server, workdir, args, db="faulted")
+    ratio = faulted.wall_seconds / clean.wall_seconds
+    summary = faulted.summary
+    return [
+        f"{args.systems} systems, {args.latency * 1000:g} ms latency, {args.rate:g} requests/s (429 beyond); "
+        f"{faulted_urls} URLs faulted once, {MISSING_SHARE:.0%} of URLs 504 every time",
+        "",
+        f"  wall time clean           {clean.wall_seconds:8.1f} s  ({clean.requests} requests)",
+        f"  wall time faulted         {faulted.wall_seconds:8.1f} s  ({faulted.requests} requests)",
+        f"  faulted / clean           {ratio:8.2f}  (requests: {faulted.requests / clean.requests:.2f})",
+        f"  429s received             {faulted.too_many:8d}",
+        f"  retries                   {summary['retries']:8d}",
+        f"  host pauses / slowdowns   {summary.get('host_pauses', 0):8d} / {summary.get('slowdowns', 0)}",
+        f"  failures                  {json.dumps(summary['failures'])}",
+        f"  stale projects            {summary['stale_projects']:8d}",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--systems", type=int, default=2000)
@@ -104,7 +155,11 @@ def main() -> None:
     parser.add_argument("--changed", type=float, default=0.05, help="share of systems changed before run 2")
     parser.add_argument("--workers", type=int, default=32, help="projects crawled at once")
     parser.add_argument("--client-rate", type=float, help="the crawler's pace, to see it overshoot [default: --rate]")
+    parser.add_argument("--faults", action="store_true", help="clean vs faulted wall time (see above)")
     args = parser.parse_args()
+    if args.faults:
+        print("\n".join(faults_benchmark(args)))
+        return
 
     with tempfile.TemporaryDirectory(prefix="openness-bench-") as temporary:
         workdir = Path(temporary)

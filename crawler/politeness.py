@@ -28,6 +28,7 @@ and no wait outlasts the run's `Deadline`.
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 from collections import deque
@@ -137,6 +138,36 @@ class Deadline:
     @property
     def passed(self) -> bool:
         return self._at is not None and self.clock.monotonic() >= self._at
+
+    def __str__(self) -> str:
+        return format_duration(self.seconds) if self.seconds is not None else "none"
+
+
+DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?")
+
+
+def parse_duration(text: str) -> float | None:
+    """ "90s", "30m", "2h", "1h30m" -> seconds; "none" -> None (no deadline). Raises
+    ValueError for anything else."""
+    text = text.strip().lower()
+    if text in ("none", "off"):
+        return None
+    match = DURATION.fullmatch(text)
+    if not text or match is None or not any(match.groups()):
+        raise ValueError(f"{text!r} is not a duration like 90s, 30m, 2h or 1h30m (or none)")
+    hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
+    total = hours * 3600 + minutes * 60 + seconds
+    if total <= 0:
+        raise ValueError(f"{text!r}: a deadline must be longer than nothing (or none)")
+    return total
+
+
+def format_duration(seconds: float) -> str:
+    """5400 -> "1h30m", 1800 -> "30m", 90 -> "1m30s", 2.5 -> "2.5s"."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, rest = divmod(rest, 60)
+    parts = [f"{hours:g}h" if hours else "", f"{minutes:g}m" if minutes else "", f"{rest:g}s" if rest else ""]
+    return "".join(parts) or "0s"
 
 
 class HostGate:

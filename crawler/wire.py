@@ -160,8 +160,7 @@ class Wire:
 
     def _check_deadline(self, canonical: str) -> None:
         if self.deadline.passed:
-            limit = _duration(self.deadline.seconds or 0.0)
-            raise FetchError(canonical, "deadline", f"not fetched: the run's deadline ({limit}) was reached")
+            raise FetchError(canonical, "deadline", f"not fetched: the run's deadline ({self.deadline}) was reached")
 
     def _wait_as_asked(
         self, gate: HostGate, canonical: str, exchange: Exchange, asked: float, attempt: int, started: float
@@ -250,14 +249,6 @@ class Wire:
 
     def close(self) -> None:
         self.session.close()
-
-
-def _duration(seconds: float) -> str:
-    """90 -> "90s", 1800 -> "30m", 7200 -> "2h": how a deadline is said back to the user."""
-    for unit, size in (("h", 3600), ("m", 60)):
-        if seconds >= size and seconds % size == 0:
-            return f"{seconds / size:g}{unit}"
-    return f"{seconds:g}s"
 
 
 def _check_body(canonical: str, exchange: Exchange) -> None:

@@ -49,6 +49,8 @@ class RefreshOptions:
     http: HttpPolicy = field(default_factory=HttpPolicy)
     incremental: bool = True
     clock: Clock | None = None
+    # Seconds a live run may spend fetching (None: no limit); see `--deadline`.
+    deadline: float | None = None
     discovery: ListingQuery | None = None  # list the Hub first (`refresh --discover`)
 
 
@@ -87,7 +89,12 @@ def refresh(
         previous, incremental = _previous_run(options.db) if live and options.incremental else (None, "off")
         recorder = CaptureWriter(capture_path) if live else None
         core = HttpCore(
-            replay=replay_store, recorder=recorder, policy=options.http, clock=options.clock, previous=previous
+            replay=replay_store,
+            recorder=recorder,
+            policy=options.http,
+            clock=options.clock,
+            previous=previous,
+            deadline=options.deadline,
         )
         discovery = None
         try:
@@ -178,7 +185,9 @@ def _store_run(
     now = store.utc_now_naive()
     resources = [store.as_row(r) for r in core.resource_records()]
     grades = {project: a.grades for project, a in assessed.items()}
-    project_rows, grade_rows, stale, kept = _rows(projects, crawls, grades, db, now, run.live)
+    project_rows, grade_rows, stale, kept = _rows(
+        projects, crawls, grades, db, now, run.live, staleness.deadline_cut(resources)
+    )
     # A project whose shown grades are kept keeps its shown flags and indicators too.
     fresh = [a for project, a in assessed.items() if project not in kept]
     rejected = staleness.rejection(crawls, resources, run.live)
@@ -195,6 +204,8 @@ def _store_run(
         "incremental": run.incremental,
         "duration_seconds": round(time.monotonic() - run.started, 2),
     }
+    if core.deadline_reached:
+        summary["deadline_reached"] = str(core.deadline)
     if run.discovery is not None:
         summary["discovery"] = run.discovery.summary()
     if rejected:
@@ -224,10 +235,12 @@ def _rows(
     db: Path,
     now: datetime,
     live: bool,
+    cut: frozenset[str] = frozenset(),
 ) -> tuple[list[store.ProjectRow], list[store.GradeRow], list[tuple[str, str]], list[str]]:
     """Project rows, grades, the stale projects and those of them whose shown grades were
-    kept; a live run keeps the shown grades of projects whose key resources failed."""
-    failures = {c.project_id: reason for c in crawls if live and (reason := staleness.key_failure(c))}
+    kept; a live run keeps the shown grades of projects whose key resources failed or
+    that the deadline (`cut`) left partly unfetched."""
+    failures = {c.project_id: reason for c in crawls if live and (reason := staleness.key_failure(c, cut))}
     stale = [(p.id, failures[p.id]) for p in projects if p.id in failures]
     shown = store.visible_grades(db, [project for project, _ in stale]) if stale else {}
     project_rows, grade_rows = [], []

@@ -64,6 +64,11 @@ def summary_lines(result: RefreshResult) -> list[str]:
     failures = s.get("failures") or {}
     if failures:
         lines.append("  failures: " + ", ".join(f"{kind} {count}" for kind, count in failures.items()))
+    if s.get("deadline_reached"):
+        lines.append(
+            f"  deadline {s['deadline_reached']} reached: {failures.get('deadline', 0)} resources not fetched; "
+            "their projects keep their last grades, marked stale"
+        )
     lines += [f"  stale: {project}: kept its earlier grades; {reason}" for project, reason in result.stale]
     lines += [f"  failed: {url}: {error.split(';')[0]}" for url, error in result.failures[:LISTED_FAILURES]]
     if len(result.failures) > LISTED_FAILURES:

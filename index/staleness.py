@@ -13,10 +13,11 @@ captures) is rejected too: a failure is never an absence.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
+from crawler.captures import normalise_url
 from crawler.results import ProjectCrawl
 from index import store
 from index.registry import Project
@@ -27,12 +28,23 @@ KEY_RESOURCES = ENTRY_POINTS | {("model", "hf_card"), ("github", "github_readme"
 MAX_FAILED_SHARE = 0.5
 
 
-def key_failure(crawl: ProjectCrawl) -> str | None:
-    """Why a key resource of the project is unknown ("url: error"), or None."""
+def key_failure(crawl: ProjectCrawl, cut: Collection[str] = ()) -> str | None:
+    """Why a key resource of the project is unknown ("url: error"), or None. `cut` holds
+    the (normalised) URLs the run's deadline left unfetched: a project missing any of
+    them was not crawled whole, and grading it from what is left would change grades
+    for no reason but time."""
     for role, fetched in crawl.resources:
         if (role, fetched.kind) in KEY_RESOURCES and fetched.unknown:
             return f"{fetched.url}: {fetched.error or 'unknown'}"
+    for _, fetched in crawl.resources:
+        if fetched.unknown and normalise_url(fetched.url) in cut:
+            return f"{fetched.url}: {fetched.error or 'not fetched before the deadline'}"
     return None
+
+
+def deadline_cut(resources: Sequence[dict[str, Any]]) -> frozenset[str]:
+    """The URLs the run's deadline left unfetched."""
+    return frozenset(normalise_url(r["url"]) for r in resources if r.get("error_kind") == "deadline")
 
 
 def _entry_points_failed(crawl: ProjectCrawl) -> bool | None:
@@ -44,6 +56,10 @@ def _entry_points_failed(crawl: ProjectCrawl) -> bool | None:
 def rejection(crawls: Sequence[ProjectCrawl], resources: Sequence[dict[str, Any]], live: bool = True) -> str | None:
     """Why a run must not replace the visible leaderboard, or None when it may. A replay
     is judged by its entry points only: partial captures are normal."""
+    # What the deadline left unfetched says nothing about the crawl's health.
+    cut = deadline_cut(resources)
+    resources = [r for r in resources if r.get("error_kind") != "deadline"]
+    crawls = [c for c in crawls if not any(normalise_url(f.url) in cut for _, f in c.resources)]
     failed = [r for r in resources if r.get("error_kind")]
     if live and resources and len(failed) / len(resources) > MAX_FAILED_SHARE:
         kinds: dict[str, int] = {}
