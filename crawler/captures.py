@@ -1,24 +1,30 @@
 """Captures: the recorded-HTTP format of CAPTURES.md (JSON Lines, optionally gzipped).
 
 Owns URL normalisation, reading a capture directory into a lookup (last line for a URL
-wins), and writing exchanges with credentials stripped.
+wins), and writing exchanges with credentials stripped. Bodies read from captures are held
+to the same size limits as a live fetch (`crawler/bodies.py`) as each line is read, so a
+huge card in a capture costs what it would cost live, not its full size.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import difflib
 import gzip
 import heapq
 import json
 import os
 import threading
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from crawler.bodies import body_limit
 
 KEPT_HEADERS = frozenset({"content-type", "etag", "last-modified", "location", "link", "retry-after", "x-repo-commit"})
 CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "set-cookie"})
@@ -40,6 +46,9 @@ class Exchange:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     fetched_at: str | None = None
+    # Size of a captured body that was over its endpoint's limit (0: within it). A text
+    # body is then cut to the limit; a JSON body is dropped, as a live fetch refuses it.
+    oversize: int = 0
 
     @property
     def content_type(self) -> str:
@@ -105,15 +114,33 @@ def record_to_exchange(record: dict[str, Any], where: str) -> Exchange:
         raise CaptureFormatError(f"{where}: capture line for {record['url']} has no integer 'status'")
     headers = {str(k).lower(): str(v) for k, v in (record.get("headers") or {}).items()}
     if "json" in record:
-        body = json.dumps(record["json"], ensure_ascii=False).encode("utf-8")
         headers.setdefault("content-type", "application/json")
+    try:
+        body, oversize = _limited_body(record, body_limit(record["url"]))
+    except binascii.Error as error:
+        raise CaptureFormatError(f"{where}: 'body_base64' of {record['url']} is not base64 ({error})") from None
+    return Exchange(record["url"], status, headers, body, record.get("fetched_at"), oversize)
+
+
+def _limited_body(record: dict[str, Any], limit: tuple[int, bool]) -> tuple[bytes, int]:
+    """The record's body within the endpoint's limit, and its full size when over it.
+    Text is cut before it is encoded, so a 20 MB card is never copied whole."""
+    size, cut_to_limit = limit
+    if "json" in record:
+        body = json.dumps(record["json"], ensure_ascii=False).encode("utf-8")
     elif "body" in record:
-        body = str(record["body"]).encode("utf-8")
+        text = str(record["body"])
+        # A character is at most 4 bytes: this many characters always covers the limit.
+        body = text[: size + 1].encode("utf-8") if cut_to_limit else text.encode("utf-8")
+        if len(body) > size:
+            return body[:size], len(text.encode("utf-8"))
     elif "body_base64" in record:
-        body = base64.b64decode(record["body_base64"])
+        body = base64.b64decode(str(record["body_base64"]))
     else:
         body = b""
-    return Exchange(record["url"], status, headers, body, record.get("fetched_at"))
+    if len(body) <= size:
+        return body, 0
+    return (body[:size] if cut_to_limit else b""), len(body)
 
 
 def capture_files(directory: Path) -> list[Path]:
@@ -127,17 +154,40 @@ def _open_text(path: Path) -> IO[str]:
     return path.open(encoding="utf-8")
 
 
+# What reading a broken file raises: not gzip (BadGzipFile is an OSError), cut short,
+# corrupt inside, or not UTF-8.
+_UNREADABLE = (OSError, EOFError, zlib.error, UnicodeDecodeError)
+
+
 def iter_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Stream (file:line, record) pairs from one capture file."""
-    with _open_text(path) as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                yield where, json.loads(line)
-            except ValueError as error:
-                raise CaptureFormatError(f"{where}: not valid JSON ({error})") from error
+    """Stream (file:line, record) pairs from one capture file. A file that cannot be read
+    to its end (not gzip, truncated, not UTF-8) is a CaptureFormatError naming the file
+    and the line where reading stopped."""
+    number = 0
+    try:
+        with _open_text(path) as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                where = f"{path}:{number}"
+                try:
+                    yield where, json.loads(line)
+                except ValueError as error:
+                    raise CaptureFormatError(f"{where}: not valid JSON ({error})") from error
+    except _UNREADABLE as error:
+        raise CaptureFormatError(f"{path}:{number + 1}: cannot be read ({_unreadable(path, error)})") from error
+
+
+def _unreadable(path: Path, error: BaseException) -> str:
+    if isinstance(error, gzip.BadGzipFile):
+        return "not a gzip file"
+    if isinstance(error, EOFError):
+        return "the gzip stream is truncated"
+    if isinstance(error, zlib.error):
+        return "the gzip stream is corrupt"
+    if isinstance(error, UnicodeDecodeError):
+        return "not UTF-8 text"
+    return getattr(error, "strerror", None) or type(error).__name__
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
+from crawler.bodies import body_limit
 from crawler.captures import CaptureStore, CaptureWriter, Exchange, normalise_url
 from crawler.errors import FetchError
 from crawler.politeness import Clock, Deadline, SystemClock
@@ -219,7 +220,8 @@ class HttpCore:
 
     def _fetch(self, canonical: str, headers: dict[str, str]) -> _Outcome:
         if self.replay is not None:
-            return _Outcome(self._from_replay(canonical))
+            exchange = self._from_replay(canonical)
+            return _Outcome(exchange, capped=bool(exchange.oversize))
         conditional = self.previous.conditional_headers(canonical) if self.previous else {}
         answer = self._wire.fetch(canonical, self.endpoints.to_wire(canonical), {**headers, **conditional})
         exchange = answer.exchange
@@ -251,6 +253,13 @@ class HttpCore:
             hint = f"; nearest captured: {', '.join(nearest)}" if nearest else ""
             raise FetchError(canonical, "not_captured", f"not captured{hint}")
         self.stats.add("replayed")
+        if exchange.oversize:
+            # The limits of a live fetch: a text body is kept cut, JSON past it is refused.
+            limit, cut_to_limit = body_limit(canonical)
+            if not cut_to_limit:
+                detail = f"body larger than {limit} bytes ({exchange.oversize} captured)"
+                raise FetchError(canonical, "too_large", detail)
+            self.stats.add("capped")
         return exchange
 
     def _carry(self, canonical: str, previous: Exchange) -> _Outcome:
