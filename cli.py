@@ -7,6 +7,7 @@ the one table that maps errors to messages is `USER_ERRORS`.
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -100,6 +101,8 @@ SnapshotsOption = Annotated[Path, typer.Option(help="Where live runs record thei
 
 def error_status(error: Exception) -> int:
     """The exit status of a user-facing error: a locked or corrupt database has its own."""
+    if isinstance(error, store.RefreshRunningError):
+        return exit_status.ALREADY_RUNNING
     if isinstance(error, store.DatabaseLockedError):
         return exit_status.LOCKED
     if isinstance(error, store.CorruptDatabaseError):
@@ -199,7 +202,8 @@ def refresh_command(
 
     Exit status: 0 when the run completed (even with failed resources, which are listed),
     3 when it was rejected because most fetches failed, 2 for usage errors, 4 for a corrupt
-    database, 5 when the database is locked, 130/143 when interrupted by SIGINT/SIGTERM."""
+    database, 5 when the database is locked, 7 when another refresh is running on the same
+    database, 130/143 when interrupted by SIGINT/SIGTERM."""
     query = _listing_query(pipeline_tag, min_downloads, top, sort, author, since) if discover else None
     with user_errors():
         projects = load_registry(registry)
@@ -225,7 +229,7 @@ def refresh_command(
             deadline=deadline_seconds,
         )
         try:
-            with _sigterm_as_interrupt(), _progress(quiet) as (advance, set_total):
+            with _sigterm_as_interrupt(), _store_notices(quiet), _progress(quiet) as (advance, set_total):
                 result = refresh(projects, options, advance, set_total)
         except KeyboardInterrupt as interruption:
             terminated = isinstance(interruption, _Terminated)
@@ -248,6 +252,20 @@ def refresh_command(
         err.print(line, highlight=False, markup=False, soft_wrap=True)
     if result.status != "complete":
         raise typer.Exit(exit_status.RUN_FAILED)
+
+
+@contextmanager
+def _store_notices(quiet: bool) -> Iterator[None]:
+    """The index's notices (a write waiting for a reader to let go) as lines on stderr."""
+    logger = logging.getLogger(store.__name__)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    if not quiet:
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
 
 
 class _Terminated(KeyboardInterrupt):

@@ -10,6 +10,7 @@ a half-done or broken crawl.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ from index.rubric.criteria import grade_project
 from index.rubric.grades import RUBRIC_VERSION, Grade
 
 # Counters every summary has, even at zero, so machines can rely on them.
+# Seconds to wait for the index when marking a stopped run `interrupted`.
+INTERRUPTED_MARK_WAIT = 5.0
 SUMMARY_COUNTERS = ("requests", "not_modified", "carried_forward", "retries", "rate_limited", "bytes")
 
 
@@ -71,7 +74,18 @@ def refresh(
 ) -> RefreshResult:
     """Crawl and grade every project (the registry's and the discovered models still
     listed, after listing the Hub when `options.discovery` says so) and store the run.
-    `on_projects` learns how many projects will be crawled, once that is known."""
+    `on_projects` learns how many projects will be crawled, once that is known. One
+    refresh per index at a time: a second one raises store.RefreshRunningError."""
+    with store.refresh_lock(options.db):
+        return _refresh(projects, options, on_project_done, on_projects)
+
+
+def _refresh(
+    projects: list[Project],
+    options: RefreshOptions,
+    on_project_done: Callable[[ProjectCrawl], None] | None,
+    on_projects: Callable[[int], None] | None,
+) -> RefreshResult:
     started = time.monotonic()
     if options.replay is None:
         replay_store, capture_path = None, new_capture_path(options.snapshots)
@@ -117,7 +131,9 @@ def refresh(
         grouped = _families(projects, registry_ids, edges, options.db)
         return _store_run(projects, options.db, run, core, crawls, assessed, grouped)
     except BaseException:
-        store.mark_run(options.db, run_id, "interrupted")
+        # Briefly: if the index stays locked, the next refresh marks the run anyway.
+        with contextlib.suppress(store.StoreError):
+            store.mark_run(options.db, run_id, "interrupted", wait=INTERRUPTED_MARK_WAIT)
         raise
 
 

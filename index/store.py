@@ -9,8 +9,11 @@ not locked out during a long crawl.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import logging
 import os
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -21,6 +24,11 @@ from typing import Any
 import duckdb
 
 DEFAULT_DB = "openness.duckdb"
+# Seconds to wait for another process's lock on the index file: a reader briefly (a
+# refresh's writes take moments), a refresh long (it holds finished work).
+READ_WAIT = 5.0
+WRITE_WAIT = 600.0
+log = logging.getLogger(__name__)
 
 # Named migrations, applied in order and recorded in schema_migrations.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
@@ -181,6 +189,34 @@ class DatabaseLockedError(StoreError):
     """Another process holds the database file's lock (exit_status.LOCKED)."""
 
 
+class RefreshRunningError(StoreError):
+    """Another refresh is running on the same index (exit_status.ALREADY_RUNNING)."""
+
+
+@contextmanager
+def refresh_lock(path: Path) -> Iterator[None]:
+    """Held for a whole refresh, so that one refresh at a time writes runs into an index:
+    an advisory lock on `DB.refresh-lock`, which the system releases when the process
+    ends however it ends (kill -9 included). The file says who holds it."""
+    handle = path.with_name(path.name + ".refresh-lock").open("a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "holder unknown"
+            raise RefreshRunningError(
+                f"{path}: another refresh is running on this index ({holder}); wait for it to finish"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {utc_now_naive():%Y-%m-%d %H:%M:%S} UTC\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
 def open_error(path: Path, error: duckdb.Error) -> StoreError:
     """The one-line StoreError of the right kind for a failed `duckdb.connect`."""
     message = str(error).splitlines()[0] if str(error) else type(error).__name__
@@ -250,12 +286,49 @@ def database_path(db: str | Path | None) -> Path:
     return Path(db or os.environ.get("OPENNESS_DB") or DEFAULT_DB)
 
 
-@contextmanager
-def open_writable(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def lock_wait(variable: str, default: float) -> float:
+    """Seconds to wait for a database lock: $VARIABLE when it is a number, else `default`."""
     try:
-        connection = duckdb.connect(str(path))
-    except duckdb.Error as error:
-        raise open_error(path, error) from error
+        return max(0.0, float(os.environ.get(variable, default)))
+    except ValueError:
+        return default
+
+
+def _connect(path: Path, wait: float, read_only: bool = False, **config: Any) -> duckdb.DuckDBPyConnection:
+    """Connect, waiting up to `wait` seconds (with backoff) while another process holds
+    the file's lock: a refresh opens the index only for short writes, and a reader only
+    while it reads, so a lock is usually gone in a moment."""
+    deadline = time.monotonic() + wait
+    delay, told = 0.02, False
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.Error as error:
+            problem = open_error(path, error)
+            left = deadline - time.monotonic()
+            if not isinstance(problem, DatabaseLockedError) or left <= 0:
+                if isinstance(problem, DatabaseLockedError):
+                    problem = DatabaseLockedError(_locked_message(path, read_only, wait))
+                raise problem from error
+        if not told and not read_only:
+            # A writer waits long (its finished work must not be lost): say why it pauses.
+            log.warning("%s is held by another process (a reader?); waiting up to %gs to write", path, wait)
+            told = True
+        time.sleep(min(delay, left))
+        delay = min(delay * 2, 1.0)
+
+
+def _locked_message(path: Path, read_only: bool, wait: float) -> str:
+    if read_only:
+        return f"{path}: a refresh is writing the index (still locked after {wait:g}s); try again in a moment"
+    return f"{path}: another process held the index for {wait:g}s; nothing was written"
+
+
+@contextmanager
+def open_writable(path: Path, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection, waiting for a reader that holds the file (up to
+    $OPENNESS_WRITE_WAIT seconds, default 600)."""
+    connection = _connect(path, lock_wait("OPENNESS_WRITE_WAIT", WRITE_WAIT) if wait is None else wait)
     try:
         migrate(connection)
         yield connection
@@ -266,16 +339,14 @@ def open_writable(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 @contextmanager
 def open_readonly(path: Path, *, locked: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection; `locked` also forbids any file or network access, for
-    SQL written by users."""
+    SQL written by users. While a refresh is writing, waits up to $OPENNESS_READ_WAIT
+    seconds (default 5), then fails with DatabaseLockedError."""
     if not path.exists():
         raise StoreError(f"{path}: no index database here; run `openness refresh` first (or pass --db)")
     config: dict[str, str | bool | int | float | list[str]] = (
         {"enable_external_access": "false", "lock_configuration": "true"} if locked else {}
     )
-    try:
-        connection = duckdb.connect(str(path), read_only=True, config=config)
-    except duckdb.Error as error:
-        raise open_error(path, error) from error
+    connection = _connect(path, lock_wait("OPENNESS_READ_WAIT", READ_WAIT), read_only=True, **config)
     try:
         yield connection
     finally:
@@ -401,9 +472,9 @@ def utc_now_naive() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def mark_run(path: Path, run_id: int, status: str) -> None:
+def mark_run(path: Path, run_id: int, status: str, wait: float | None = None) -> None:
     """Set a run's status (e.g. `interrupted`) without touching its rows."""
-    with open_writable(path) as connection:
+    with open_writable(path, wait) as connection:
         connection.execute(
             "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?", [status, utc_now_naive(), run_id]
         )
