@@ -44,7 +44,7 @@ from index.leaderboard import (
     project_grades,
     project_policy,
 )
-from index.output import FORMATS, render
+from index.output import FORMATS, printable, render
 from index.refresh import RefreshOptions, refresh
 from index.registry import RegistryError, load_registry
 from index.run_report import (
@@ -111,9 +111,17 @@ def error_status(error: Exception) -> int:
 
 
 def fail(message: str, status: int = exit_status.USAGE) -> typer.Exit:
-    """Print `error: MESSAGE` (as plain text: it may quote data) and return the Exit to raise."""
-    err.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
+    """Print `error: MESSAGE` on one line (as plain text: it may quote data, and DuckDB's
+    messages span lines) and return the Exit to raise."""
+    lines = [printable(line).strip() for line in message.splitlines()]
+    one_line = "; ".join(line for line in lines if line.strip("^ "))
+    err.print(Text.assemble(("error:", "bold red"), " ", one_line), highlight=False, soft_wrap=True)
     return typer.Exit(status)
+
+
+def _emit_lines(lines: list[str]) -> None:
+    """Plain report lines (they quote crawled text) on stdout, control characters removed."""
+    _emit("".join(printable(line) + "\n" for line in lines), None)
 
 
 @contextmanager
@@ -413,7 +421,7 @@ def show_command(
         lines.append(f"  {criterion:<13} {grade:<8} {reason}  [{rule}]")
         lines += [f"  {'':<13} {'':<8} evidence: {url}" for url in evidence]
     lines += findings_lines(flags, policy)
-    _emit("\n".join(lines) + "\n", None)
+    _emit_lines(lines)
 
 
 def findings_lines(flags: Table, policy: Table) -> list[str]:
@@ -567,7 +575,7 @@ def calibrate_command(
                 cells, missing = paired_cells(connection, load_labels(path))
             sets.append((label_set_name(path), cells, missing))
         text = calibration_report(sets, show_detail, show_rules)
-    _emit(text, None)
+    _emit_lines(text.splitlines())
 
 
 def main() -> None:

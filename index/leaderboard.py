@@ -11,7 +11,7 @@ import duckdb
 from index.calibrate import Cell, Label
 from index.rubric.grades import CRITERIA
 
-LEADERBOARD_COLUMNS = ("rank", "project", "name", "org", *CRITERIA, "openness")
+LEADERBOARD_COLUMNS = ("rank", "project", "name", "org", *CRITERIA, "openness", "stale")
 
 _PIVOT = ",\n".join(f"max(grade) FILTER (WHERE criterion = '{c}') AS {c}" for c in CRITERIA)
 LEADERBOARD_SQL = f"""

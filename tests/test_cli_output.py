@@ -3,6 +3,8 @@ distinct exit statuses, safe CSV, the SQL console's edge cases, exports and diff
 
 from __future__ import annotations
 
+import csv
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +13,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from index import exit_status
+from index.output import FORMULA_STARTS
 from tests.small_index import add_run
 
 runner = CliRunner()
@@ -66,3 +69,102 @@ def test_locked_database_has_its_own_status(tmp_path: Path) -> None:
         holder.communicate("")
     assert code == exit_status.LOCKED
     assert "locked" in stderr and str(db) in stderr and stderr.count("\n") == 1
+
+
+HOSTILE_REASON = "card says \x1b]0;pwned\x07[/x] [bold]loud[/bold] \x1b[31mred\x1b[0m\x07 done"
+HOSTILE_URL = "https://github.com/o/r/blob/main/[/x]\x1b[2J.py"
+
+
+def hostile_index(db: Path) -> Path:
+    """Two runs whose crawled text holds markup and terminal escape sequences."""
+    add_run(db, {"alpha": {"license": ("closed", "nothing found", ())}}, names={"alpha": "Alpha [/x]"})
+    add_run(
+        db,
+        {"alpha": {"license": ("open", HOSTILE_REASON, (HOSTILE_URL,))}},
+        names={"alpha": "Alpha [/x] \x1b[5mblink"},
+    )
+    return db
+
+
+def assert_plain(text: str) -> None:
+    assert "\x1b" not in text and "\x07" not in text
+
+
+def test_query_prints_data_as_data(tmp_path: Path) -> None:
+    db = str(hostile_index(tmp_path / "index.duckdb"))
+    code, out, stderr = invoke("query", "SELECT '[/x]' AS a", "--db", db)
+    assert code == 0, stderr
+    assert "[/x]" in out
+    code, out, _ = invoke("query", "SELECT 'a [b] c' AS \"[/col]\", ':smile:' AS e", "--db", db)
+    assert code == 0 and "a [b] c" in out and "[/col]" in out and ":smile:" in out
+    code, out, _ = invoke("query", "SELECT reason, evidence FROM latest_grades WHERE criterion = 'license'", "--db", db)
+    assert code == 0
+    assert_plain(out)
+    assert "[/x] [bold]loud[/bold] red done" in out
+
+
+def test_show_history_and_leaderboard_strip_control_characters(tmp_path: Path) -> None:
+    db = str(hostile_index(tmp_path / "index.duckdb"))
+    code, out, _ = invoke("show", "alpha", "--db", db)
+    assert code == 0
+    assert_plain(out)
+    assert "card says [/x] [bold]loud[/bold] red done" in out
+    assert "evidence: https://github.com/o/r/blob/main/[/x].py" in out
+    code, out, _ = invoke("history", "--db", db)
+    assert code == 0
+    assert_plain(out)
+    assert "[/x]" in out and "closed" in out and "open" in out
+    code, out, _ = invoke("leaderboard", "--db", db)
+    assert code == 0
+    assert_plain(out)
+    assert "Alpha [/x] blink" in out
+
+
+def test_tables_fit_the_terminal(tmp_path: Path) -> None:
+    db = str(hostile_index(tmp_path / "index.duckdb"))
+    for arguments in (("leaderboard",), ("history",), ("query", "SELECT * FROM latest_grades")):
+        for width in (80, 120):
+            result = runner.invoke(app, [*arguments, "--db", db], env={"COLUMNS": str(width)})
+            assert result.exit_code == 0
+            lines = result.stdout.splitlines()
+            assert len(lines) > 3 and max(len(line) for line in lines) <= width
+            assert max(len(line) for line in lines) > width - 10  # it uses the room it has
+
+
+FORMULAS = ("=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd")
+
+
+def csv_cells(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_csv_cells_never_start_a_formula(tmp_path: Path) -> None:
+    db = tmp_path / "index.duckdb"
+    add_run(db, {"alpha": {}}, names={"alpha": FORMULAS[0]})
+    add_run(db, {"alpha": {"license": ("open", "-licence: MIT", ("@https://x",))}}, names={"alpha": FORMULAS[0]})
+    select = ", ".join(f"{sql_string(text)} AS c{i}" for i, text in enumerate(FORMULAS))
+    code, out, _ = invoke("query", f"SELECT {select}, -1 AS negative, 2.5 AS number", "--db", str(db), "-f", "csv")
+    assert code == 0
+    header, row = csv_cells(out)
+    assert row == [*("'" + text for text in FORMULAS), "-1", "2.5"]
+    code, out, _ = invoke("leaderboard", "--db", str(db), "--format", "csv")
+    board = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and board[0]["name"] == "'" + FORMULAS[0]
+    code, out, _ = invoke("history", "--db", str(db), "--format", "csv")
+    (change,) = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and change["reason"] == "'-licence: MIT" and change["evidence"] == "'@https://x"
+    for cells in csv_cells(out):
+        assert not any(cell.startswith(FORMULA_STARTS) for cell in cells)
+
+
+def sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def test_csv_leaderboard_has_the_stale_column(tmp_path: Path) -> None:
+    db = tmp_path / "index.duckdb"
+    add_run(db, {"alpha": {}, "beta": {}}, stale=frozenset({"beta"}))
+    code, out, _ = invoke("leaderboard", "--db", str(db), "--format", "csv")
+    board = {row["project"]: row for row in csv.DictReader(io.StringIO(out))}
+    assert code == 0 and out.splitlines()[0].endswith(",openness,stale")
+    assert board["alpha"]["stale"] == "false" and board["beta"]["stale"] == "true"

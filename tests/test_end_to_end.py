@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 import index.refresh
 from cli import app
 from index.leaderboard import LEADERBOARD_COLUMNS
+from index.rubric.grades import CRITERIA
 from tests.capture_server import CaptureServer
 from tests.conftest import replay_calibration_into
 
@@ -46,7 +47,7 @@ def test_replayed_calibration_run_gives_the_specified_csv(calibrated_db: Path) -
     scores = [float(r["openness"]) for r in rows]
     assert scores == sorted(scores, reverse=True)
     for row in rows:
-        graded = [row[c] for c in LEADERBOARD_COLUMNS[4:-1]]
+        graded = [row[c] for c in CRITERIA]
         assert set(graded) <= {"open", "partial", "closed"}
         points = sum({"open": 1, "partial": 0.5, "closed": 0}[g] for g in graded)
         assert points == float(row["openness"])
