@@ -85,7 +85,7 @@ def test_leaderboard_formats(calibrated_db: Path, tmp_path: Path) -> None:
 def test_show_lists_every_criterion_with_evidence(calibrated_db: Path) -> None:
     code, stdout, _ = invoke("show", "MPT-30b-instruct", "--db", str(calibrated_db))
     assert code == 0
-    for criterion in LEADERBOARD_COLUMNS[4:-1]:
+    for criterion in CRITERIA:
         assert f"  {criterion} " in stdout
     assert "evidence: https://huggingface.co/mosaicml/mpt-30b-instruct" in stdout
 
