@@ -27,7 +27,7 @@ from crawler.discover import SORTS, ListingQuery
 from crawler.http import HttpPolicy
 from crawler.politeness import parse_duration
 from crawler.results import ProjectCrawl
-from index import exit_status, store
+from index import exit_status, sql_console, store
 from index.calibrate import LabelsError, calibration_report, label_set_name, load_labels
 from index.demo import DEMO_CAPTURES, DEMO_DB, DEMO_REGISTRY
 from index.discovery import RegistryFinding, check_registry, hub_session, registry_yaml, run_discovery
@@ -73,8 +73,11 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     store.StoreError,
     CaptureFormatError,
     LabelsError,
+    sql_console.QueryError,
     duckdb.Error,
 )
+# A runaway `openness query` is stopped after this many seconds unless --timeout says otherwise.
+QUERY_TIMEOUT = 60.0
 
 # An unattended (nightly) refresh must end before the next one starts, with hours to
 # spare: at the default limits 10,000 Hub systems take about an hour, arXiv's one
@@ -377,22 +380,64 @@ def demo_command(
     _write_leaderboard(db, fmt, output)
 
 
-@app.command("query")
+@app.command("query", context_settings={"ignore_unknown_options": True})
 def query_command(
-    sql: Annotated[str, typer.Argument(help="SQL to run; the index is opened read-only with no file access.")],
+    sql: Annotated[
+        str | None,
+        typer.Argument(
+            help="SQL to run (several statements allowed; '-' reads it from standard input); "
+            "the index is opened read-only with no file access.",
+            show_default=False,
+        ),
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Read the SQL from this file.", show_default=False)
+    ] = None,
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json (csv and json: one statement)")] = "table",
+    timeout: Annotated[
+        float, typer.Option(min=0, help="Stop the query after this many seconds (0: no limit).")
+    ] = QUERY_TIMEOUT,
     output: OutputOption = None,
 ) -> None:
-    """Read-only SQL over the index (tables: runs, projects, resources, grades; views: latest_run, latest_grades)."""
+    """Read-only SQL over the index: every table and view of the README's "The database"
+    (runs, projects, resources, grades, flags, policy; latest_run, latest_grades, ...).
+    Several statements are run in order and each result is shown as a table."""
     _check_format(fmt, ("table", "csv", "json"))
+    text = _sql_source(sql, file)
     with user_errors(), store.open_readonly(store.database_path(db), locked=True) as connection:
-        cursor = connection.execute(sql)
-        if cursor.description is None:
-            raise store.StoreError("the statement returned no rows")
-        columns = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
-    _emit(render(columns, rows, fmt), output)
+        parsed = sql_console.statements(connection, text)
+        if len(parsed) > 1 and fmt != "table":
+            raise sql_console.QueryError(
+                f"{len(parsed)} statements given, and --format {fmt} holds one result: "
+                "run them one at a time, or use --format table to see every result"
+            )
+        results = sql_console.run(connection, parsed, timeout or None)
+    if len(results) == 1:
+        _emit(render(results[0].columns, results[0].rows, fmt), output)
+        return
+    _emit("\n".join(f"{_statement_heading(r.statement)}\n{render(r.columns, r.rows, fmt)}" for r in results), output)
+
+
+def _statement_heading(statement: str) -> str:
+    """The statement above its result, on one line, comment lines left out."""
+    lines = [line.strip() for line in statement.splitlines() if not line.strip().startswith("--")]
+    return printable(" ".join(line for line in lines if line)) + ";"
+
+
+def _sql_source(sql: str | None, file: Path | None) -> str:
+    """The SQL of `openness query`: the argument, standard input for '-', or --file."""
+    if file is not None and sql is not None:
+        raise typer.BadParameter("give the SQL or --file, not both", param_hint="--file")
+    if file is not None:
+        try:
+            return file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+            raise fail(f"{file}: cannot read the SQL ({reason})") from None
+    if sql is None:
+        raise typer.BadParameter("give the SQL, --file FILE, or '-' to read it from standard input", param_hint="SQL")
+    return sys.stdin.read() if sql == "-" else sql
 
 
 @app.command("show")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -131,7 +132,7 @@ def test_tables_fit_the_terminal(tmp_path: Path) -> None:
             assert max(len(line) for line in lines) > width - 10  # it uses the room it has
 
 
-FORMULAS = ("=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd")
+FORMULAS = ('=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd")
 
 
 def csv_cells(text: str) -> list[list[str]]:
@@ -143,7 +144,9 @@ def test_csv_cells_never_start_a_formula(tmp_path: Path) -> None:
     add_run(db, {"alpha": {}}, names={"alpha": FORMULAS[0]})
     add_run(db, {"alpha": {"license": ("open", "-licence: MIT", ("@https://x",))}}, names={"alpha": FORMULAS[0]})
     select = ", ".join(f"{sql_string(text)} AS c{i}" for i, text in enumerate(FORMULAS))
-    code, out, _ = invoke("query", f"SELECT {select}, -1 AS negative, 2.5 AS number", "--db", str(db), "-f", "csv")
+    code, out, _ = invoke(
+        "query", f"SELECT {select}, -1 AS negative, 2.5 AS number", "--db", str(db), "--format", "csv"
+    )
     assert code == 0
     header, row = csv_cells(out)
     assert row == [*("'" + text for text in FORMULAS), "-1", "2.5"]
@@ -168,3 +171,48 @@ def test_csv_leaderboard_has_the_stale_column(tmp_path: Path) -> None:
     board = {row["project"]: row for row in csv.DictReader(io.StringIO(out))}
     assert code == 0 and out.splitlines()[0].endswith(",openness,stale")
     assert board["alpha"]["stale"] == "false" and board["beta"]["stale"] == "true"
+
+
+def test_query_without_a_statement_is_a_one_line_error(tmp_path: Path) -> None:
+    db = tmp_path / "index.duckdb"
+    add_run(db, {"alpha": {}})
+    for sql in ("", " ; ", "-- only a comment"):
+        code, out, stderr = invoke("query", sql, "--db", str(db))
+        assert code == exit_status.USAGE and out == ""
+        assert stderr == "error: no SQL statement given (only whitespace, ';' or comments)\n"
+
+
+def test_query_shows_every_statement_or_refuses(tmp_path: Path) -> None:
+    db = tmp_path / "index.duckdb"
+    add_run(db, {"alpha": {}})
+    code, out, _ = invoke("query", "-- two answers\nSELECT 1 AS first; SELECT 'two' AS second;", "--db", str(db))
+    assert code == 0
+    assert "SELECT 1 AS first;" in out and "SELECT 'two' AS second;" in out
+    assert out.index("first") < out.index("two") and "│ 1 " in out
+    code, out, stderr = invoke("query", "SELECT 1; SELECT 2", "--db", str(db), "--format", "json")
+    assert code == exit_status.USAGE and out == ""
+    assert "2 statements given, and --format json holds one result" in stderr and stderr.count("\n") == 1
+
+
+def test_query_reads_sql_from_a_file_or_stdin(tmp_path: Path) -> None:
+    db = tmp_path / "index.duckdb"
+    add_run(db, {"alpha": {}, "beta": {}})
+    script = tmp_path / "count.sql"
+    script.write_text("-- how many projects\nSELECT count(*) AS n FROM latest_run JOIN projects USING (run_id);\n")
+    code, out, _ = invoke("query", "-f", str(script), "--db", str(db), "--format", "json")
+    assert code == 0 and json.loads(out) == [{"n": 2}]
+    code, out, _ = invoke("query", "-", "--db", str(db), "--format", "csv", stdin="SELECT 'from stdin' AS source\n")
+    assert code == 0 and out == "source\nfrom stdin\n"
+    code, _, stderr = invoke("query", "-f", str(tmp_path / "missing.sql"), "--db", str(db))
+    assert code == exit_status.USAGE and "missing.sql: cannot read the SQL" in stderr
+    code, _, stderr = invoke("query", "--db", str(db))
+    assert code == exit_status.USAGE and "--file FILE" in stderr
+
+
+def test_a_runaway_query_is_stopped_by_its_timeout(tmp_path: Path) -> None:
+    db = tmp_path / "index.duckdb"
+    add_run(db, {"alpha": {}})
+    runaway = "SELECT count(*) FROM range(1000000000000) a"
+    code, out, stderr = invoke("query", runaway, "--timeout", "0.2", "--db", str(db))
+    assert code == exit_status.USAGE and out == ""
+    assert stderr == "error: the query was stopped after its --timeout of 0.2 seconds\n"
