@@ -35,14 +35,18 @@ from index.html_page import render_page
 from index.leaderboard import (
     LEADERBOARD_COLUMNS,
     MEMBERS_COLUMNS,
+    RunChoiceError,
     Table,
     grade_changes,
+    grade_diff,
     leaderboard,
     page_data,
     paired_cells,
     project_flags,
     project_grades,
     project_policy,
+    run_label,
+    runs_to_compare,
 )
 from index.output import FORMATS, printable, render
 from index.refresh import RefreshOptions, refresh
@@ -74,6 +78,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     CaptureFormatError,
     LabelsError,
     sql_console.QueryError,
+    RunChoiceError,
     duckdb.Error,
 )
 # A runaway `openness query` is stopped after this many seconds unless --timeout says otherwise.
@@ -122,9 +127,9 @@ def fail(message: str, status: int = exit_status.USAGE) -> typer.Exit:
     return typer.Exit(status)
 
 
-def _emit_lines(lines: list[str]) -> None:
-    """Plain report lines (they quote crawled text) on stdout, control characters removed."""
-    _emit("".join(printable(line) + "\n" for line in lines), None)
+def _emit_lines(lines: list[str], output: Path | None = None) -> None:
+    """Plain report lines (they quote crawled text), control characters removed."""
+    _emit("".join(printable(line) + "\n" for line in lines), output)
 
 
 @contextmanager
@@ -583,6 +588,51 @@ def _finding_line(finding: RegistryFinding) -> str:
         return f"{where}: could not be checked: {finding.detail}"
     closest = ", ".join(finding.closest) or "none"
     return f"{where}: not listed by the Hub (moved, renamed or deleted); closest listed: {closest}"
+
+
+@app.command("diff")
+def diff_command(
+    run_a: Annotated[
+        int | None, typer.Argument(help="The earlier run [default: the second latest complete run]", show_default=False)
+    ] = None,
+    run_b: Annotated[
+        int | None, typer.Argument(help="The later run [default: the latest complete run]", show_default=False)
+    ] = None,
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+    output: OutputOption = None,
+) -> None:
+    """Every grade that differs between two runs (by default the last two complete runs),
+    with the old and new grade, reason and evidence."""
+    _check_format(fmt, ("table", "csv", "json"))
+    with user_errors(), store.open_readonly(store.database_path(db)) as connection:
+        before, after = runs_to_compare(connection, run_a, run_b)
+        changes = grade_diff(connection, before, after)
+        labels = run_label(connection, before), run_label(connection, after)
+    if fmt != "table":
+        _emit(render(changes.columns, changes.rows, fmt), output)
+        return
+    _emit_lines(diff_lines(labels, changes), output)
+
+
+def diff_lines(labels: tuple[str, str], changes: Table) -> list[str]:
+    """A diff as a person reads it: each changed grade with both sides' reason and
+    evidence; a project graded in only one of the runs is one line."""
+    changed = [row for row in changes.rows if row[2] is not None and row[3] is not None]
+    count = len(changed)
+    lines = [f"{labels[0]} -> {labels[1]}: {count or 'no'} grade{'' if count == 1 else 's'} changed"]
+    for project, criterion, before, after, before_reason, after_reason, before_evidence, after_evidence in changed:
+        lines.append(f"{project} {criterion}: {before} -> {after}")
+        for side, reason, evidence in (
+            ("before", before_reason, before_evidence),
+            ("after", after_reason, after_evidence),
+        ):
+            lines.append(f"  {side + ':':<7} {reason}")
+            lines += [f"  {'':<7} evidence: {url}" for url in evidence]
+    for missing_side, what in ((3, "not in the later run"), (2, "new in the later run")):
+        projects = sorted({row[0] for row in changes.rows if row[missing_side] is None})
+        lines += [f"{project}: {what}" for project in projects]
+    return lines
 
 
 @app.command("calibrate")

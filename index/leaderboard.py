@@ -227,3 +227,64 @@ def page_data(connection: duckdb.DuckDBPyConnection, members: bool = False) -> P
         for row in board.rows
     ]
     return PageData(run_id, finished_at, rubric_version, systems)
+
+
+class RunChoiceError(ValueError):
+    """The runs asked for cannot be compared (missing, or fewer than two complete runs)."""
+
+
+def runs_to_compare(connection: duckdb.DuckDBPyConnection, run_a: int | None, run_b: int | None) -> tuple[int, int]:
+    """(before, after): the runs given, or by default the last two complete runs; with
+    only RUN_A given, it is compared with the latest complete run."""
+    complete = [
+        row[0]
+        for row in connection.execute(
+            "SELECT run_id FROM runs WHERE status = 'complete' ORDER BY run_id DESC LIMIT 2"
+        ).fetchall()
+    ]
+    if run_a is None:
+        if len(complete) < 2:
+            raise RunChoiceError(f"diff needs two complete runs; the index has {len(complete)}")
+        return complete[1], complete[0]
+    if run_b is None:
+        if not complete:
+            raise RunChoiceError("the index has no complete run to compare with")
+        run_b = complete[0]
+    known = {
+        row[0]
+        for row in connection.execute(
+            "SELECT run_id FROM runs WHERE list_contains(?, run_id)", [[run_a, run_b]]
+        ).fetchall()
+    }
+    for run in (run_a, run_b):
+        if run not in known:
+            raise RunChoiceError(f'no run {run} in the index (see `openness query "SELECT * FROM runs"`)')
+    return run_a, run_b
+
+
+def grade_diff(connection: duckdb.DuckDBPyConnection, before: int, after: int) -> Table:
+    """Every grade that differs between two runs, with both sides' reason and evidence;
+    a project in only one of them has its grades on one side and NULL on the other."""
+    cursor = connection.execute(
+        """
+        WITH a AS (SELECT project, criterion, grade, reason, evidence FROM grades WHERE run_id = $before),
+             b AS (SELECT project, criterion, grade, reason, evidence FROM grades WHERE run_id = $after)
+        SELECT project, criterion, a.grade AS before, b.grade AS after,
+               a.reason AS before_reason, b.reason AS after_reason,
+               a.evidence AS before_evidence, b.evidence AS after_evidence
+        FROM a FULL OUTER JOIN b USING (project, criterion)
+        WHERE a.grade IS DISTINCT FROM b.grade
+        ORDER BY project, list_position($criteria, criterion)
+        """,
+        {"before": before, "after": after, "criteria": list(CRITERIA)},
+    )
+    return Table([d[0] for d in cursor.description], [tuple(row) for row in cursor.fetchall()])
+
+
+def run_label(connection: duckdb.DuckDBPyConnection, run_id: int) -> str:
+    """`run 4 (complete, 2026-12-03)`: how a run is named in reports."""
+    row = connection.execute(
+        "SELECT status, coalesce(finished_at, started_at) FROM runs WHERE run_id = ?", [run_id]
+    ).fetchone()
+    assert row is not None
+    return f"run {run_id} ({row[0]}, {row[1]:%Y-%m-%d %H:%M} UTC)"

@@ -216,3 +216,64 @@ def test_a_runaway_query_is_stopped_by_its_timeout(tmp_path: Path) -> None:
     code, out, stderr = invoke("query", runaway, "--timeout", "0.2", "--db", str(db))
     assert code == exit_status.USAGE and out == ""
     assert stderr == "error: the query was stopped after its --timeout of 0.2 seconds\n"
+
+
+def three_runs(db: Path) -> Path:
+    add_run(db, {"alpha": {"license": ("closed", "no licence found", ())}, "beta": {}})
+    add_run(db, {"alpha": {"license": ("partial", "custom licence", ("https://hf.co/a",))}, "beta": {}})
+    add_run(db, {"alpha": {"license": ("partial", "custom licence", ("https://hf.co/a",))}}, status="rejected")
+    add_run(
+        db,
+        {"alpha": {"license": ("open", "MIT", ("https://github.com/o/a/LICENSE",))}, "gamma": {}},
+    )
+    return db
+
+
+def test_diff_of_the_last_two_complete_runs(tmp_path: Path) -> None:
+    db = str(three_runs(tmp_path / "index.duckdb"))
+    code, out, _ = invoke("diff", "--db", db)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("run 2 (complete, ") and " -> run 4 (complete, " in lines[0]
+    assert lines[0].endswith(": 1 grade changed")
+    assert lines[1:6] == [
+        "alpha license: partial -> open",
+        "  before: custom licence",
+        "          evidence: https://hf.co/a",
+        "  after:  MIT",
+        "          evidence: https://github.com/o/a/LICENSE",
+    ]
+    assert lines[6:] == ["beta: not in the later run", "gamma: new in the later run"]
+
+
+def test_diff_of_chosen_runs_as_data(tmp_path: Path) -> None:
+    db = str(three_runs(tmp_path / "index.duckdb"))
+    code, out, _ = invoke("diff", "1", "2", "--db", db, "--format", "json")
+    assert code == 0
+    assert json.loads(out) == [
+        {
+            "project": "alpha",
+            "criterion": "license",
+            "before": "closed",
+            "after": "partial",
+            "before_reason": "no licence found",
+            "after_reason": "custom licence",
+            "before_evidence": [],
+            "after_evidence": ["https://hf.co/a"],
+        }
+    ]
+    code, out, _ = invoke("diff", "1", "--db", db, "--format", "csv")  # against the latest complete run
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and (rows[0]["before"], rows[0]["after"]) == ("closed", "open")
+    assert {row["project"] for row in rows} == {"alpha", "beta", "gamma"} and len(rows) == 1 + 14 + 14
+    code, out, _ = invoke("diff", "2", "2", "--db", db)
+    assert code == 0 and out.splitlines()[0].endswith(": no grades changed")
+
+
+def test_diff_without_two_runs_is_a_clean_error(tmp_path: Path) -> None:
+    db = tmp_path / "index.duckdb"
+    add_run(db, {"alpha": {}})
+    code, _, stderr = invoke("diff", "--db", str(db))
+    assert code == exit_status.USAGE and stderr == "error: diff needs two complete runs; the index has 1\n"
+    code, _, stderr = invoke("diff", "1", "7", "--db", str(db))
+    assert code == exit_status.USAGE and "no run 7 in the index" in stderr
