@@ -31,6 +31,7 @@ from index import exit_status, sql_console, store
 from index.calibrate import LabelsError, calibration_report, label_set_name, load_labels
 from index.demo import DEMO_CAPTURES, DEMO_DB, DEMO_REGISTRY
 from index.discovery import RegistryFinding, check_registry, hub_session, registry_yaml, run_discovery
+from index.export import EXPORT_FORMATS, ExportError, export_index
 from index.html_page import render_page
 from index.leaderboard import (
     LEADERBOARD_COLUMNS,
@@ -40,6 +41,7 @@ from index.leaderboard import (
     grade_changes,
     grade_diff,
     leaderboard,
+    long_leaderboard,
     page_data,
     paired_cells,
     project_flags,
@@ -79,6 +81,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     LabelsError,
     sql_console.QueryError,
     RunChoiceError,
+    ExportError,
     duckdb.Error,
 )
 # A runaway `openness query` is stopped after this many seconds unless --timeout says otherwise.
@@ -342,11 +345,29 @@ def leaderboard_command(
     members: Annotated[
         bool, typer.Option("--members", help="The family members instead: copies, quantisations, adapters, ...")
     ] = False,
+    long: Annotated[
+        bool,
+        typer.Option(
+            "--long", help="One row per project and criterion: grade, reason, evidence, rule, stale and its reason."
+        ),
+    ] = False,
 ) -> None:
     """The ranking of the latest complete run: originals, one row per family of derived
-    models (`--members` lists the rest, with their relation and original)."""
-    _check_format(fmt, LEADERBOARD_FORMATS)
+    models (`--members` lists the rest, with their relation and original; `--long` has
+    one row per project and criterion)."""
+    _check_format(fmt, FORMATS if long else LEADERBOARD_FORMATS)
+    if long:
+        _write_long_leaderboard(store.database_path(db), fmt, output)
+        return
     _write_leaderboard(store.database_path(db), fmt, output, members)
+
+
+def _write_long_leaderboard(db: Path, fmt: str, output: Path | None) -> None:
+    with user_errors(), store.open_readonly(db) as connection:
+        if store.latest_complete_run(connection) is None:
+            raise store.StoreError(f"{db}: no complete run yet; run `openness refresh`")
+        cells = long_leaderboard(connection)
+    _emit(render(cells.columns, cells.rows, fmt, title="Openness Index, per criterion"), output)
 
 
 def _write_leaderboard(db: Path, fmt: str, output: Path | None, members: bool = False) -> None:
@@ -633,6 +654,27 @@ def diff_lines(labels: tuple[str, str], changes: Table) -> list[str]:
         projects = sorted({row[0] for row in changes.rows if row[missing_side] is None})
         lines += [f"{project}: {what}" for project in projects]
     return lines
+
+
+@app.command("export")
+def export_command(
+    out: Annotated[
+        Path, typer.Argument(help="Directory to write (new, empty, or a previous export, which is replaced).")
+    ],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="parquet, csv or json (newline-delimited)")] = "parquet",
+    db: DbOption = None,
+) -> None:
+    """Every table and view of the index as files, for DuckDB elsewhere, Spark, Trino or
+    BigQuery: Parquet tables partitioned by run date (the whole history), views and
+    CSV / JSON one file each; export.json lists what was written."""
+    _check_format(fmt, EXPORT_FORMATS)
+    with user_errors(), store.open_readonly(store.database_path(db)) as connection:
+        written = export_index(connection, out, fmt)
+    lines = [f"exported {len(written)} tables and views to {out} ({fmt}):"]
+    for item in written:
+        where = f"{item.path}/{item.partitioned_by}=*/" if item.partitioned_by else item.path
+        lines.append(f"  {item.name:<18} {item.kind:<5} {item.rows:>8} rows  {where}")
+    _emit_lines(lines)
 
 
 @app.command("calibrate")

@@ -29,7 +29,7 @@ SELECT rank() OVER (ORDER BY openness DESC) AS rank, project, name, org,
 FROM per_project
 ORDER BY openness DESC, project
 """
-MEMBERS_COLUMNS = ("rank", "project", "name", "org", "relation", "base", "original", *CRITERIA, "openness")
+MEMBERS_COLUMNS = ("rank", "project", "name", "org", "relation", "base", "original", *CRITERIA, "openness", "stale")
 # The family members the default board leaves out, ranked the same way.
 MEMBERS_SQL = f"""
 WITH per_project AS (
@@ -288,3 +288,40 @@ def run_label(connection: duckdb.DuckDBPyConnection, run_id: int) -> str:
     ).fetchone()
     assert row is not None
     return f"run {run_id} ({row[0]}, {row[1]:%Y-%m-%d %H:%M} UTC)"
+
+
+# The long leaderboard's leading columns; every other column of latest_grades follows,
+# so a column added to grades or projects reaches it without a change here.
+LONG_COLUMNS = (
+    "rank",
+    "project",
+    "name",
+    "org",
+    "criterion",
+    "grade",
+    "points",
+    "reason",
+    "evidence",
+    "rule",
+    "stale",
+    "stale_reason",
+    "graded_at",
+)
+
+
+def long_leaderboard(connection: duckdb.DuckDBPyConnection) -> Table:
+    """The latest complete run as one row per project and criterion, in leaderboard order."""
+    leading = ", ".join(f"g.{column}" for column in LONG_COLUMNS if column != "rank")
+    cursor = connection.execute(
+        f"""
+        WITH ranked AS (
+            SELECT project, rank() OVER (ORDER BY sum(points) DESC) AS rank, sum(points) AS openness
+            FROM latest_grades GROUP BY project
+        )
+        SELECT r.rank, {leading}, g.* EXCLUDE ({", ".join(c for c in LONG_COLUMNS if c != "rank")})
+        FROM latest_grades g JOIN ranked r USING (project)
+        ORDER BY r.openness DESC, g.project, list_position(?, g.criterion)
+        """,
+        [list(CRITERIA)],
+    )
+    return Table([d[0] for d in cursor.description], [tuple(row) for row in cursor.fetchall()])

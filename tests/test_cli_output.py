@@ -8,13 +8,17 @@ import io
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
+import duckdb
 from typer.testing import CliRunner
 
 from cli import app
 from index import exit_status
 from index.output import FORMULA_STARTS
+from index.rubric.grades import CRITERIA
+from index.store import utc_now_naive
 from tests.small_index import add_run
 
 runner = CliRunner()
@@ -277,3 +281,80 @@ def test_diff_without_two_runs_is_a_clean_error(tmp_path: Path) -> None:
     assert code == exit_status.USAGE and stderr == "error: diff needs two complete runs; the index has 1\n"
     code, _, stderr = invoke("diff", "1", "7", "--db", str(db))
     assert code == exit_status.USAGE and "no run 7 in the index" in stderr
+
+
+def two_dated_runs(db: Path) -> Path:
+    """Two complete runs a day apart, one holding text a spreadsheet would run."""
+    add_run(db, {"alpha": {"license": ("closed", "nothing found", ())}, "beta": {}})
+    add_run(db, {"alpha": {"license": ("open", '=HYPERLINK("http://x")', ("https://a/LICENSE",))}, "beta": {}})
+    with duckdb.connect(str(db)) as connection:
+        connection.execute("UPDATE runs SET started_at = TIMESTAMP '2026-11-30 03:00:00' WHERE run_id = 1")
+    return db
+
+
+def test_export_parquet_partitioned_by_run_date(tmp_path: Path) -> None:
+    db, out = two_dated_runs(tmp_path / "index.duckdb"), tmp_path / "export"
+    code, stdout, stderr = invoke("export", str(out), "--db", str(db))
+    assert code == 0, stderr
+    assert "grades" in stdout and "grades/run_date=*/" in stdout
+    assert sorted(p.name for p in (out / "grades").iterdir()) == [
+        "run_date=2026-11-30",
+        f"run_date={utc_now_naive().date()}",
+    ]
+    reader = duckdb.connect()
+    history = reader.execute(
+        f"""SELECT run_date, run_id, count(*) FROM read_parquet('{out}/grades/**/*.parquet', hive_partitioning = true)
+            GROUP BY ALL ORDER BY run_id"""
+    ).fetchall()
+    assert history == [(date(2026, 11, 30), 1, 28), (utc_now_naive().date(), 2, 28)]
+    flags = reader.execute(f"SELECT count(*) FROM read_parquet('{out}/flags/**/*.parquet')").fetchone()
+    assert flags == (0,)  # an empty table is still there to read
+    latest = reader.execute(f"SELECT DISTINCT run_id FROM '{out}/latest_grades.parquet'").fetchall()
+    assert latest == [(2,)]
+    manifest = json.loads((out / "export.json").read_text())
+    with duckdb.connect(str(db), read_only=True) as connection:
+        names = {row[0] for row in connection.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert {item["name"] for item in manifest["relations"]} == names
+    assert {"runs", "projects", "resources", "grades", "flags", "policy", "latest_grades"} <= names
+
+
+def test_export_csv_and_json_files(tmp_path: Path) -> None:
+    db, out = two_dated_runs(tmp_path / "index.duckdb"), tmp_path / "export"
+    code, _, stderr = invoke("export", str(out), "--format", "csv", "--db", str(db))
+    assert code == 0, stderr
+    grades = list(csv.DictReader((out / "grades.csv").open(newline="")))
+    assert len(grades) == 56
+    licence = next(g for g in grades if g["run_id"] == "2" and g["project"] == "alpha" and g["criterion"] == "license")
+    assert licence["reason"] == '\'=HYPERLINK("http://x")' and licence["points"] == "1.0"
+    code, _, _ = invoke("export", str(out), "--format", "json", "--db", str(db))  # replaces the csv export
+    assert code == 0 and not (out / "grades.csv").exists()
+    lines = (out / "grades.jsonl").read_text().splitlines()
+    assert len(lines) == 56 and json.loads(lines[0])["run_id"] == 1
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    code, _, stderr = invoke("export", str(tmp_path / "mine"), "--db", str(db))
+    assert code == exit_status.USAGE and "not empty and holds no earlier export" in stderr
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
+
+
+def test_long_leaderboard_has_one_row_per_project_and_criterion(tmp_path: Path) -> None:
+    db = tmp_path / "index.duckdb"
+    grades = {
+        "alpha": {"license": ("open", "MIT licence", ("https://a/LICENSE", "https://a/README"))},
+        "beta": {"license": ("partial", "custom licence", ("https://b/LICENSE",))},
+    }
+    add_run(db, grades, stale=frozenset({"beta"}))
+    code, out, _ = invoke("leaderboard", "--long", "--db", str(db), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == 2 * 14
+    assert [row["criterion"] for row in rows[:14]] == list(CRITERIA)
+    alpha = next(row for row in rows if row["project"] == "alpha" and row["criterion"] == "license")
+    assert (alpha["rank"], alpha["grade"], alpha["points"], alpha["reason"]) == ("1", "open", "1", "MIT licence")
+    assert alpha["evidence"] == "https://a/LICENSE https://a/README" and alpha["stale"] == "false"
+    beta = next(row for row in rows if row["project"] == "beta" and row["criterion"] == "license")
+    assert (beta["rank"], beta["stale"], beta["stale_reason"]) == ("2", "true", "key resources failed")
+    code, out, _ = invoke("leaderboard", "--long", "--db", str(db), "--format", "json")
+    cells = json.loads(out)
+    assert (
+        code == 0 and cells[0]["evidence"] == [] and cells[5]["evidence"] == ["https://a/LICENSE", "https://a/README"]
+    )
