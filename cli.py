@@ -70,6 +70,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: no markup eating "[default: ...]" text, no <bool> beside flags
 )
 err = Console(stderr=True)
 
@@ -94,20 +95,35 @@ DEFAULT_DEADLINE = "6h"
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="DuckDB index file [default: $OPENNESS_DB or ./openness.duckdb]", show_default=False),
+    typer.Option(
+        "--db",
+        metavar="FILE",
+        help="The index database (DuckDB) [default: $OPENNESS_DB if set, else ./openness.duckdb]",
+        show_default=False,
+    ),
 ]
-OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file instead of stdout.")
+]
 # The Hub listing's options, shared by `discover` and `refresh --discover`.
-PipelineTagOption = Annotated[str, typer.Option(help="List models with this pipeline tag ('' for any).")]
-MinDownloadsOption = Annotated[int, typer.Option(min=0, help="Only models with this many downloads (30 days) or more.")]
-TopOption = Annotated[int | None, typer.Option(min=1, help="At most this many models (default: all listed).")]
-SortOption = Annotated[str, typer.Option(help="downloads, likes, trending or created (always descending).")]
-AuthorOption = Annotated[str | None, typer.Option(help="Only models of this user or organisation.")]
-SinceOption = Annotated[str | None, typer.Option(help="Only models created on or after this date (YYYY-MM-DD).")]
-ReplayOption = Annotated[
-    Path | None, typer.Option(help="Replay from the captures in this directory instead of the network.")
+PipelineTagOption = Annotated[str, typer.Option(metavar="TAG", help="List models with this pipeline tag ('' for any).")]
+MinDownloadsOption = Annotated[
+    int, typer.Option(min=0, metavar="N", help="Only models with this many downloads (30 days) or more.")
 ]
-SnapshotsOption = Annotated[Path, typer.Option(help="Where live runs record their captures.")]
+TopOption = Annotated[
+    int | None, typer.Option(min=1, metavar="N", help="At most this many models (default: all listed).")
+]
+SortOption = Annotated[
+    str, typer.Option(metavar="ORDER", help="downloads, likes, trending or created (always descending).")
+]
+AuthorOption = Annotated[str | None, typer.Option(metavar="NAME", help="Only models of this user or organisation.")]
+SinceOption = Annotated[
+    str | None, typer.Option(metavar="DATE", help="Only models created on or after this date (YYYY-MM-DD).")
+]
+ReplayOption = Annotated[
+    Path | None, typer.Option(metavar="DIR", help="Replay from the captures in this directory instead of the network.")
+]
+SnapshotsOption = Annotated[Path, typer.Option(metavar="DIR", help="Where live runs record their captures.")]
 
 
 def error_status(error: Exception) -> int:
@@ -180,7 +196,9 @@ def _emit(text: str, output: Path | None) -> None:
 def refresh_command(
     registry: Annotated[
         Path | None,
-        typer.Option(help="Registry YAML of tracked systems [default: the registry shipped with the package]"),
+        typer.Option(
+            metavar="FILE", help="Registry YAML of tracked systems [default: the registry shipped with the package]"
+        ),
     ] = None,
     replay: ReplayOption = None,
     db: DbOption = None,
@@ -194,17 +212,24 @@ def refresh_command(
     sort: SortOption = "downloads",
     author: AuthorOption = None,
     since: SinceOption = None,
-    workers: Annotated[int, typer.Option(min=1, max=64, help="Projects crawled at once.")] = 4,
-    timeout: Annotated[float, typer.Option(min=0.01, help="Seconds allowed for each request.")] = 30.0,
-    attempts: Annotated[int, typer.Option(min=1, max=10, help="Tries per request, retries included.")] = 4,
+    workers: Annotated[int, typer.Option(min=1, max=64, metavar="N", help="Projects crawled at once.")] = 4,
+    timeout: Annotated[
+        float, typer.Option(min=0.01, metavar="SECONDS", help="Seconds allowed for each request.")
+    ] = 30.0,
+    attempts: Annotated[int, typer.Option(min=1, max=10, metavar="N", help="Tries per request, retries included.")] = 4,
     rate: Annotated[
-        list[str] | None, typer.Option(help="Requests per second for a host, as HOST=RPS (repeatable).")
+        list[str] | None, typer.Option(metavar="HOST=RPS", help="Requests per second for a host (repeatable).")
     ] = None,
     concurrency: Annotated[
-        list[str] | None, typer.Option(help="Requests in flight for a host, as HOST=N (repeatable).")
+        list[str] | None, typer.Option(metavar="HOST=N", help="Requests in flight for a host (repeatable).")
     ] = None,
     max_wait: Annotated[
-        float, typer.Option(min=0, help="Longest wait a rate-limited service may ask for before its requests fail.")
+        float,
+        typer.Option(
+            min=0,
+            metavar="SECONDS",
+            help="Longest wait a rate-limited service may ask for before its requests fail.",
+        ),
     ] = 60.0,
     full: Annotated[bool, typer.Option("--full", help="Fetch everything again: no conditional requests.")] = False,
     deadline: Annotated[
@@ -340,7 +365,7 @@ def _progress(quiet: bool = False) -> Iterator[tuple[Callable[[ProjectCrawl], No
 @app.command("leaderboard")
 def leaderboard_command(
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, table, json or html")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="csv, table, json or html")] = "table",
     output: OutputOption = None,
     members: Annotated[
         bool, typer.Option("--members", help="The family members instead: copies, quantisations, adapters, ...")
@@ -411,18 +436,22 @@ def query_command(
     sql: Annotated[
         str | None,
         typer.Argument(
+            metavar="SQL",
             help="SQL to run (several statements allowed; '-' reads it from standard input); "
             "the index is opened read-only with no file access.",
             show_default=False,
         ),
     ] = None,
     file: Annotated[
-        Path | None, typer.Option("--file", "-f", help="Read the SQL from this file.", show_default=False)
+        Path | None,
+        typer.Option("--file", "-f", metavar="FILE", help="Read the SQL from this file.", show_default=False),
     ] = None,
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json (csv and json: one statement)")] = "table",
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="FORMAT", help="table, csv or json (csv and json: one statement)")
+    ] = "table",
     timeout: Annotated[
-        float, typer.Option(min=0, help="Stop the query after this many seconds (0: no limit).")
+        float, typer.Option(min=0, metavar="SECONDS", help="Stop the query after this many seconds (0: no limit).")
     ] = QUERY_TIMEOUT,
     output: OutputOption = None,
 ) -> None:
@@ -468,9 +497,9 @@ def _sql_source(sql: str | None, file: Path | None) -> str:
 
 @app.command("show")
 def show_command(
-    project: Annotated[str, typer.Argument(help="Registry id of the project.")],
+    project: Annotated[str, typer.Argument(metavar="PROJECT", help="Registry id of the project.")],
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="table or json")] = "table",
 ) -> None:
     """Every criterion of one project: grade, reason, and the evidence URLs."""
     _check_format(fmt, ("table", "json"))
@@ -518,9 +547,9 @@ def _figure(value: float | None, source: str | None) -> str:
 
 @app.command("history")
 def history_command(
-    project: Annotated[str | None, typer.Argument(help="Only this project (registry id).")] = None,
+    project: Annotated[str | None, typer.Argument(metavar="PROJECT", help="Only this project (registry id).")] = None,
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="table, csv or json")] = "table",
     output: OutputOption = None,
 ) -> None:
     """What changed across runs: every grade that moved, when, and the rule and reason behind it."""
@@ -542,13 +571,15 @@ def discover_command(
     author: AuthorOption = None,
     since: SinceOption = None,
     registry_out: Annotated[
-        Path | None, typer.Option(help="Also write the listed models as a registry file here.")
+        Path | None, typer.Option(metavar="FILE", help="Also write the listed models as a registry file here.")
     ] = None,
     db: DbOption = None,
     replay: ReplayOption = None,
     snapshots: SnapshotsOption = Path("snapshots"),
-    timeout: Annotated[float, typer.Option(min=0.01, help="Seconds allowed for each request.")] = 30.0,
-    attempts: Annotated[int, typer.Option(min=1, max=10, help="Tries per request, retries included.")] = 4,
+    timeout: Annotated[
+        float, typer.Option(min=0.01, metavar="SECONDS", help="Seconds allowed for each request.")
+    ] = 30.0,
+    attempts: Annotated[int, typer.Option(min=1, max=10, metavar="N", help="Tries per request, retries included.")] = 4,
 ) -> None:
     """List Hub models through the Hub's own listing and track them in the index; the
     next `refresh` grades them. Models the same query no longer lists are marked gone.
@@ -577,11 +608,14 @@ app.add_typer(registry_app, name="registry")
 @registry_app.command("check")
 def registry_check_command(
     file: Annotated[
-        Path | None, typer.Argument(help="Registry YAML [default: the registry shipped with the package]")
+        Path | None,
+        typer.Argument(metavar="FILE", help="Registry YAML [default: the registry shipped with the package]"),
     ] = None,
     replay: ReplayOption = None,
     snapshots: SnapshotsOption = Path("snapshots"),
-    timeout: Annotated[float, typer.Option(min=0.01, help="Seconds allowed for each request.")] = 30.0,
+    timeout: Annotated[
+        float, typer.Option(min=0.01, metavar="SECONDS", help="Seconds allowed for each request.")
+    ] = 30.0,
 ) -> None:
     """Registry entries the Hub does not list (moved, renamed or deleted), with the
     closest ids it lists, from each author's listing and a search for the name.
@@ -614,13 +648,17 @@ def _finding_line(finding: RegistryFinding) -> str:
 @app.command("diff")
 def diff_command(
     run_a: Annotated[
-        int | None, typer.Argument(help="The earlier run [default: the second latest complete run]", show_default=False)
+        int | None,
+        typer.Argument(
+            metavar="RUN_A", help="The earlier run [default: the second latest complete run]", show_default=False
+        ),
     ] = None,
     run_b: Annotated[
-        int | None, typer.Argument(help="The later run [default: the latest complete run]", show_default=False)
+        int | None,
+        typer.Argument(metavar="RUN_B", help="The later run [default: the latest complete run]", show_default=False),
     ] = None,
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="table, csv or json")] = "table",
     output: OutputOption = None,
 ) -> None:
     """Every grade that differs between two runs (by default the last two complete runs),
@@ -659,9 +697,12 @@ def diff_lines(labels: tuple[str, str], changes: Table) -> list[str]:
 @app.command("export")
 def export_command(
     out: Annotated[
-        Path, typer.Argument(help="Directory to write (new, empty, or a previous export, which is replaced).")
+        Path,
+        typer.Argument(metavar="OUT", help="Directory to write (new, empty, or a previous export, which is replaced)."),
     ],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="parquet, csv or json (newline-delimited)")] = "parquet",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="parquet, csv or json (newline-delimited)")
+    ] = "parquet",
     db: DbOption = None,
 ) -> None:
     """Every table and view of the index as files, for DuckDB elsewhere, Spark, Trino or
@@ -682,15 +723,17 @@ def calibrate_command(
     labels: Annotated[
         list[Path],
         typer.Option(
-            help="Expert grades in the labels.csv format; repeat for several sets (each reported, then pooled)."
+            metavar="FILE",
+            help="Expert grades in the labels.csv format; repeat for several sets (each reported, then pooled).",
         ),
     ],
     db: Annotated[
         list[Path] | None,
         typer.Option(
             "--db",
-            help="DuckDB index file holding the run graded against the labels; one for all sets, or one per "
-            "--labels in the same order [default: $OPENNESS_DB or ./openness.duckdb]",
+            metavar="FILE",
+            help="The index database holding the run graded against the labels; one for all sets, or one per "
+            "--labels in the same order [default: $OPENNESS_DB if set, else ./openness.duckdb]",
             show_default=False,
         ),
     ] = None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -358,3 +359,43 @@ def test_long_leaderboard_has_one_row_per_project_and_criterion(tmp_path: Path) 
     assert (
         code == 0 and cells[0]["evidence"] == [] and cells[5]["evidence"] == ["https://a/LICENSE", "https://a/README"]
     )
+
+
+COMMANDS = ("refresh", "discover", "leaderboard", "query", "show", "history", "diff", "export", "calibrate")
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_help_has_no_type_placeholders_and_names_the_database_default() -> None:
+    for command in COMMANDS:
+        code, out, _ = invoke(command, "--help")
+        assert code == 0
+        assert "<bool>" not in out and "<list" not in out and "range>" not in out, command
+        text = " ".join(out.split())
+        assert "--db FILE" in text, command
+        assert "[default: $OPENNESS_DB if set, else ./openness.duckdb]" in text, command
+
+
+def readme_database_section() -> str:
+    text = README.read_text(encoding="utf-8")
+    return text[text.index("## The database") : text.index("\n## ", text.index("## The database") + 1)]
+
+
+def test_readme_documents_every_table_and_view(tmp_path: Path) -> None:
+    db = tmp_path / "index.duckdb"
+    add_run(db, {"alpha": {}})
+    with duckdb.connect(str(db), read_only=True) as connection:
+        names = [row[0] for row in connection.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+    section = readme_database_section()
+    assert [name for name in names if f"`{name}`" not in section] == []
+
+
+def test_readme_worked_queries_run_and_answer(tmp_path: Path) -> None:
+    db = tmp_path / "index.duckdb"
+    add_run(db, {"alpha": {"license": ("closed", "no OSI-approved license (llama2)", ("https://hf.co/a",))}})
+    add_run(db, {"alpha": {"license": ("partial", "some open", ("https://hf.co/a",))}, "beta": {}})
+    blocks = re.findall(r"```sql\n(.*?)```", readme_database_section(), re.S)
+    assert len(blocks) >= 4
+    for sql in blocks:
+        code, out, stderr = invoke("query", "-", "--db", str(db), "--format", "csv", stdin=sql)
+        assert code == 0, (sql, stderr)
+        assert "alpha" in out, sql  # each worked query has an answer here
