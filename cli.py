@@ -293,7 +293,7 @@ def refresh_command(
         # A rejected run is said even then: the command failed.
         lines = lines[-1:] if result.status != "complete" else []
     for line in lines:
-        err.print(line, highlight=False, markup=False, soft_wrap=True)
+        err.print(printable(line), highlight=False, markup=False, soft_wrap=True)
     if result.status != "complete":
         raise typer.Exit(exit_status.RUN_FAILED)
 
