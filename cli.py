@@ -2,7 +2,9 @@
 
 Every user mistake (bad registry, missing database, bad SQL, unknown project) ends in a
 one-line message naming the file / URL / line and exit status 2, never a traceback;
-the one table that maps errors to messages is `USER_ERRORS`.
+the one table that maps errors to messages is `USER_ERRORS`, and `error_status` gives a
+corrupt or locked database its own status (`index/exit_status.py`). What is printed
+quotes crawled text, so it goes out as plain text through `index.output.printable`.
 """
 
 from __future__ import annotations
