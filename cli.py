@@ -413,8 +413,8 @@ def _write_leaderboard(db: Path, fmt: str, output: Path | None, members: bool = 
 
 @app.command("demo")
 def demo_command(
-    db: Annotated[Path, typer.Option("--db", help="DuckDB index file the demo writes.")] = DEMO_DB,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, table, json or html")] = "table",
+    db: Annotated[Path, typer.Option("--db", metavar="FILE", help="DuckDB index file the demo writes.")] = DEMO_DB,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="csv, table, json or html")] = "table",
     output: OutputOption = None,
 ) -> None:
     """Grade the sample shipped with the package (four fictional systems, replayed, no
