@@ -375,7 +375,8 @@ def leaderboard_command(
     long: Annotated[
         bool,
         typer.Option(
-            "--long", help="One row per project and criterion: grade, reason, evidence, rule, stale and its reason."
+            "--long",
+            help="One row per project and criterion: grade, reason, evidence, rule, unknown (unread), stale.",
         ),
     ] = False,
 ) -> None:

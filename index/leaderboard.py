@@ -290,8 +290,12 @@ def run_label(connection: duckdb.DuckDBPyConnection, run_id: int) -> str:
     return f"run {run_id} ({row[0]}, {row[1]:%Y-%m-%d %H:%M} UTC)"
 
 
-# The long leaderboard's leading columns; every other column of latest_grades follows,
-# so a column added to grades or projects reaches it without a change here.
+# A rule branch whose id ends so decided on evidence that could not be read (the rubric's
+# convention: e.g. modelcard.card_unreadable); such a grade is marked `unknown`.
+UNREADABLE_RULE_SUFFIX = "_unreadable"
+# The long leaderboard's leading columns (`rank` and `unknown` computed, the rest from
+# latest_grades); every other column of latest_grades follows, so a column added to
+# grades or projects reaches it without a change here.
 LONG_COLUMNS = (
     "rank",
     "project",
@@ -303,22 +307,28 @@ LONG_COLUMNS = (
     "reason",
     "evidence",
     "rule",
+    "unknown",
     "stale",
     "stale_reason",
     "graded_at",
 )
+_COMPUTED = {
+    "rank": "r.rank",
+    "unknown": f"suffix(g.rule, '{UNREADABLE_RULE_SUFFIX}') AS unknown",
+}
 
 
 def long_leaderboard(connection: duckdb.DuckDBPyConnection) -> Table:
     """The latest complete run as one row per project and criterion, in leaderboard order."""
-    leading = ", ".join(f"g.{column}" for column in LONG_COLUMNS if column != "rank")
+    leading = ", ".join(_COMPUTED.get(column, f"g.{column}") for column in LONG_COLUMNS)
+    stored = ", ".join(column for column in LONG_COLUMNS if column not in _COMPUTED)
     cursor = connection.execute(
         f"""
         WITH ranked AS (
             SELECT project, rank() OVER (ORDER BY sum(points) DESC) AS rank, sum(points) AS openness
             FROM latest_grades GROUP BY project
         )
-        SELECT r.rank, {leading}, g.* EXCLUDE ({", ".join(c for c in LONG_COLUMNS if c != "rank")})
+        SELECT {leading}, g.* EXCLUDE ({stored})
         FROM latest_grades g JOIN ranked r USING (project)
         ORDER BY r.openness DESC, g.project, list_position(?, g.criterion)
         """,

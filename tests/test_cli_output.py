@@ -345,6 +345,8 @@ def test_long_leaderboard_has_one_row_per_project_and_criterion(tmp_path: Path) 
         "beta": {"license": ("partial", "custom licence", ("https://b/LICENSE",))},
     }
     add_run(db, grades, stale=frozenset({"beta"}))
+    with duckdb.connect(str(db)) as connection:  # as the rubric names a grade on unreadable evidence
+        connection.execute("UPDATE grades SET rule = 'modelcard.card_unreadable' WHERE criterion = 'modelcard'")
     code, out, _ = invoke("leaderboard", "--long", "--db", str(db), "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and len(rows) == 2 * 14
@@ -352,6 +354,8 @@ def test_long_leaderboard_has_one_row_per_project_and_criterion(tmp_path: Path) 
     alpha = next(row for row in rows if row["project"] == "alpha" and row["criterion"] == "license")
     assert (alpha["rank"], alpha["grade"], alpha["points"], alpha["reason"]) == ("1", "open", "1", "MIT licence")
     assert alpha["evidence"] == "https://a/LICENSE https://a/README" and alpha["stale"] == "false"
+    assert alpha["unknown"] == "false"
+    assert {row["unknown"] for row in rows if row["criterion"] == "modelcard"} == {"true"}
     beta = next(row for row in rows if row["project"] == "beta" and row["criterion"] == "license")
     assert (beta["rank"], beta["stale"], beta["stale_reason"]) == ("2", "true", "key resources failed")
     code, out, _ = invoke("leaderboard", "--long", "--db", str(db), "--format", "json")
