@@ -44,7 +44,9 @@ def test_demo_grades_the_packaged_sample_across_the_range(tmp_path: Path) -> Non
     assert board["osprey"]["rlweights"] == "closed" and board["osprey"]["api"] != "closed"
     assert all(board[p]["openness"] < 7 for p in DEMO_SYSTEMS - {"wren"})
     # The demo's run is a replay: nothing was requested from any network.
-    runs = runner.invoke(app, ["query", "SELECT mode, registry, summary FROM runs", "--db", str(db), "-f", "json"])
+    runs = runner.invoke(
+        app, ["query", "SELECT mode, registry, summary FROM runs", "--db", str(db), "--format", "json"]
+    )
     (run,) = json.loads(runs.stdout)
     assert run["mode"] == "replay" and run["registry"] == "demo" and json.loads(run["summary"])["requests"] == 0
 
