@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 
 from index.leaderboard import grade_changes, leaderboard  # noqa: E402
+from tests.capture_server import _write as write_response  # noqa: E402
 
 PAGE = 1000
 BASES = 200  # pre-trained originals everything else derives from
@@ -316,12 +317,7 @@ class HubServer:
                 self._write(status, {**headers, **({"etag": etag} if status == 200 else {})}, body)
 
             def _write(self, status: int, headers: dict[str, str], body: bytes) -> None:
-                self.send_response(status)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.send_header("content-length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                write_response(self, status, headers, body)
 
             def log_message(self, *args: object) -> None:
                 pass

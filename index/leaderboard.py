@@ -14,38 +14,34 @@ from index.rubric.grades import CRITERIA
 LEADERBOARD_COLUMNS = ("rank", "project", "name", "org", *CRITERIA, "openness", "stale")
 
 _PIVOT = ",\n".join(f"max(grade) FILTER (WHERE criterion = '{c}') AS {c}" for c in CRITERIA)
-LEADERBOARD_SQL = f"""
-WITH per_project AS (
-    SELECT project, any_value(name) AS name, any_value(org) AS org,
-           {_PIVOT},
-           sum(points) AS openness,
-           bool_or(stale) AS stale
-    FROM latest_grades
-    WHERE project NOT IN (SELECT project FROM latest_family_members WHERE NOT listed)
-    GROUP BY project
-)
-SELECT rank() OVER (ORDER BY openness DESC) AS rank, project, name, org,
-       {", ".join(CRITERIA)}, openness, stale
-FROM per_project
-ORDER BY openness DESC, project
-"""
 MEMBERS_COLUMNS = ("rank", "project", "name", "org", "relation", "base", "original", *CRITERIA, "openness", "stale")
-# The family members the default board leaves out, ranked the same way.
-MEMBERS_SQL = f"""
+
+
+def _board_sql(members: bool) -> str:
+    """The ranking of the latest run's originals, or (`members`) of the family members
+    the default board leaves out, with their relation and original."""
+    membership = "IN" if members else "NOT IN"
+    relation = "m.relation, m.base, m.original, " if members else ""
+    joined = " JOIN latest_family_members m USING (project)" if members else ""
+    return f"""
 WITH per_project AS (
     SELECT project, any_value(name) AS name, any_value(org) AS org,
            {_PIVOT},
            sum(points) AS openness,
            bool_or(stale) AS stale
     FROM latest_grades
-    WHERE project IN (SELECT project FROM latest_family_members WHERE NOT listed)
+    WHERE project {membership} (SELECT project FROM latest_family_members WHERE NOT listed)
     GROUP BY project
 )
-SELECT rank() OVER (ORDER BY openness DESC) AS rank, project, name, org, m.relation, m.base, m.original,
+SELECT rank() OVER (ORDER BY openness DESC) AS rank, project, name, org, {relation}
        {", ".join(CRITERIA)}, openness, stale
-FROM per_project JOIN latest_family_members m USING (project)
+FROM per_project{joined}
 ORDER BY openness DESC, project
 """
+
+
+LEADERBOARD_SQL = _board_sql(members=False)
+MEMBERS_SQL = _board_sql(members=True)
 
 
 @dataclass(frozen=True)
