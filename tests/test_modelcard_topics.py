@@ -169,9 +169,12 @@ def test_a_data_section_naming_a_declared_dataset_names_the_training_data() -> N
     assert card_topics(generic) == frozenset()
 
 
-def test_an_unreadable_card_is_named_in_the_reason() -> None:
+def test_an_unreadable_card_is_unknown_not_absent() -> None:
+    # A card the Hub serves but that could not be read exists; how deep it goes is
+    # unknown, so neither a landing page (closed) nor comprehensive (open).
     released = model(card_md=None)
     card_url = f"{released.page_url}/resolve/main/README.md"
     result = RULES["modelcard"](replace(project(released=released), unknown=(card_url,)))
-    assert (result.grade, result.rule, result.evidence) == ("closed", "modelcard.card_unreadable", (card_url,))
+    assert (result.grade, result.rule, result.evidence) == ("partial", "modelcard.card_unreadable", (card_url,))
+    assert "could not be read" in result.reason
     assert RULES["modelcard"](project(released=released)).rule == "modelcard.none"

@@ -462,15 +462,15 @@ def modelcard(ev: ProjectEvidence) -> Grade:
     """RUBRIC.md, Model card: open when the card gives substance on architecture, training
     data, training procedure and evaluation; partial when it documents some topic of
     `card_topics.TOPICS`; closed when it is a landing page. A card copied verbatim from
-    the base documents the base: at most partial."""
+    the base documents the base: at most partial. A card that exists but could not be
+    read is unknown, not absent: partial, since its depth is unknown either way."""
     cards = h.cards(h.released_models(ev))
     unread = [u for m in h.released_models(ev) if (u := f"{m.page_url}/resolve/main/README.md") in ev.unknown]
     if not cards and unread:
-        # Unknown is not absent: nothing else documents the model, so closed, saying why.
         return h.grade(
             "modelcard",
-            "closed",
-            "the released model's card could not be read, and nothing else documents the model",
+            "partial",
+            "the released model's card could not be read: its depth is unknown",
             unread,
             "modelcard.card_unreadable",
         )
