@@ -7,7 +7,8 @@ and card), GitHub repos linked, arXiv ids, PyPI packages in `pip install` lines,
 models linked from a README. Links in the base models' cards count as the project's own
 cards; for a project with no Hub entry, the metadata (datasets, arxiv tags) of the Hub
 models its README links counts as its own. Of the one-hop resources, only dataset cards
-are read for links, and only for the dataset's paper; other links there are not followed.
+are read for links, and only for the dataset's paper, and the READMEs of linked repos of
+the entry's own owner, only for the makers' papers; other links there are not followed.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from crawler.lineage import NAME as _NAME
 from crawler.lineage import REPO_ID, declared_bases
 from crawler.pypi import PyPIFetcher
 from crawler.results import Fetched, ProjectCrawl
+from index.evidence.names import same_owner
 from index.registry import Project
 
 # A README can link dozens of repos; a careful reader follows the first ones.
@@ -143,17 +145,30 @@ def _follow_links(texts: list[str], fetchers: Fetchers, crawl: ProjectCrawl) -> 
     for dataset in _unique(_datasets_of(infos) + links.hf_datasets(text))[:MAX_LINKS_PER_KIND]:
         crawl.add("dataset", fetchers.hub.dataset(dataset))
         crawl.add("dataset", fetchers.hub.dataset_card(dataset))
+    own_readmes: list[str] = []
     for repo in [r for r in links.github_repos(text) if r.lower() not in entry_repos][:MAX_LINKS_PER_KIND]:
-        _github_repo("linked_github", repo, fetchers, crawl)
+        readme = _github_repo("linked_github", repo, fetchers, crawl)
+        if _is_makers_repo(repo, crawl):
+            own_readmes.append(readme)
     dataset_infos = [f.data for f in crawl.of("dataset", "hf_dataset") if f.ok]
     # A dataset's card names its paper ("**Paper:** arxiv.org/abs/…") even where the
     # Hub shows no arxiv: tag; for a data-first project that paper is its own.
     dataset_cards = "\n\n".join(f.data for f in crawl.of("dataset", "hf_dataset_card") if f.ok)
+    # The makers' own repo that a card links is their own text too: its README is where a
+    # release often links its technical report ("coming soon" on a card written earlier).
     arxiv = _arxiv_of(infos) + links.arxiv_ids(text) + _arxiv_of(dataset_infos) + links.arxiv_ids(dataset_cards)
+    arxiv += links.arxiv_ids("\n\n".join(own_readmes))
     for arxiv_id in _unique(arxiv)[:MAX_LINKS_PER_KIND]:
         crawl.add("arxiv", fetchers.arxiv.entry(arxiv_id))
     for package in links.pip_install_targets(text)[:MAX_LINKS_PER_KIND]:
         crawl.add("pypi", fetchers.pypi.project(package))
+
+
+def _is_makers_repo(full_name: str, crawl: ProjectCrawl) -> bool:
+    """A linked GitHub repo of the entry's owner (spelled alike: Skywork / SkyworkAI)."""
+    entries = [f.target for f in crawl.of("model", "hf_model")] + [f.target for f in crawl.of("github", "github_repo")]
+    owner = full_name.split("/")[0]
+    return any(same_owner(owner, entry.split("/")[0]) for entry in entries)
 
 
 def is_repo_id(value: str, allow_bare_name: bool = False) -> bool:

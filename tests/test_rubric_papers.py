@@ -6,15 +6,22 @@ The evidence builders are those of tests/test_rubric.py (the made-up system "Nim
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from cli import app
 from index.evidence.names import identity_tokens, mentions_the_system, names_the_system
 from index.evidence.papers import paper_topics
 from index.rubric import helpers as h
 from index.rubric.criteria import RULES
 from tests.test_rubric import BASE, RELEASED, model, paper, project
+from tests.test_unseen_systems import arxiv_line, github_lines, line
+
+HUB = "https://huggingface.co"
 
 # --- names --------------------------------------------------------------------------------
 
@@ -114,11 +121,20 @@ DEEPSEEK_V3 = paper(
 )
 
 
-def test_a_paper_on_another_labs_base_covers_only_part_of_the_system() -> None:
+def test_a_paper_on_another_labs_base_does_not_cover_the_system() -> None:
+    # RUBRIC.md: papers about another lab's base the system reused do not cover it.
     tuned = model("deepcogito/cogito-671b-v2.1", card_says_tuned=True)
     base = model("deepseek-ai/DeepSeek-V3-Base")
     grade = RULES["preprint"](project(released=tuned, bases=(base,), papers=(DEEPSEEK_V3,)))
-    assert (grade.grade, grade.rule) == ("partial", "preprint.covers_some")
+    assert (grade.grade, grade.rule) == ("closed", "preprint.others_base_only")
+    assert "DeepSeek-V3 Technical Report" in grade.reason and grade.evidence == (DEEPSEEK_V3.url,)
+
+
+def test_beside_the_makers_own_paper_another_labs_base_paper_still_counts() -> None:
+    tuned = model("deepcogito/cogito-671b-v2.1", card_says_tuned=True)
+    own = paper("Cogito v2: Iterated Distillation", "We fine-tune Cogito with SFT and RL.", arxiv_id="2511.00002")
+    ev = project(released=tuned, bases=(model("deepseek-ai/DeepSeek-V3-Base"),), papers=(DEEPSEEK_V3, own))
+    assert RULES["preprint"](ev).grade == "open"
 
 
 def test_the_makers_paper_on_their_own_base_covers_it() -> None:
@@ -146,3 +162,35 @@ def test_a_pretraining_paper_without_tuning_covers_part_of_a_tuned_system() -> N
     tuned = model(RELEASED, card_says_tuned=True)
     grade = RULES["preprint"](project(released=tuned, bases=(model(BASE),), papers=(pretraining,)))
     assert (grade.grade, grade.rule) == ("partial", "preprint.covers_some")
+
+
+# --- the makers' linked repo ------------------------------------------------------------------
+
+
+def test_the_makers_linked_repo_readme_gives_their_technical_report(tmp_path: Path) -> None:
+    """The card (written before the report) links only the makers' GitHub repo, whose
+    README links the report; another owner's README linked beside it is not read for papers."""
+    card = (
+        "---\nlicense: apache-2.0\n---\n# Skylark-R1-32B\nRL-tuned with our recipe. The technical report is "
+        "coming soon. Code: https://github.com/SkylarkAI/Skylark-R1 and https://github.com/otherlab/trainer\n"
+    )
+    lines = [
+        line(f"{HUB}/api/models/Skylark/Skylark-R1-32B", json={"id": "Skylark/Skylark-R1-32B", "tags": []}),
+        line(f"{HUB}/Skylark/Skylark-R1-32B/resolve/main/README.md", body=card),
+        *github_lines("SkylarkAI/Skylark-R1", "# Skylark-R1\nReport: https://arxiv.org/abs/2505.00001\n"),
+        *github_lines("otherlab/trainer", "# trainer\nBased on https://arxiv.org/abs/2501.00009\n"),
+        arxiv_line("2505.00001", "Skylark R1 Technical Report", "We present Skylark-R1, trained with RL."),
+        arxiv_line("2501.00009", "Skylark-R1 Is Not Ours", "A paper the crawler must not fetch."),
+    ]
+    captures = tmp_path / "captures"
+    captures.mkdir()
+    (captures / "s.jsonl").write_text("\n".join(lines) + "\n")
+    registry = tmp_path / "registry.yaml"
+    registry.write_text("projects:\n- id: sky\n  name: Skylark\n  org: Skylark\n  hf: Skylark/Skylark-R1-32B\n")
+    db = str(tmp_path / "s.duckdb")
+    runner = CliRunner()
+    refreshed = runner.invoke(app, ["refresh", "--registry", str(registry), "--replay", str(captures), "--db", db])
+    assert refreshed.exit_code == 0, refreshed.output
+    shown = runner.invoke(app, ["show", "sky", "--db", db, "--format", "json"])
+    preprint = {row["criterion"]: row for row in json.loads(shown.stdout)}["preprint"]
+    assert (preprint["grade"], preprint["evidence"]) == ("open", ["https://arxiv.org/abs/2505.00001"])

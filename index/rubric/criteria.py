@@ -417,6 +417,15 @@ def preprint(ev: ProjectEvidence) -> Grade:
     if not papers:
         return h.nothing("preprint", "no arXiv preprint naming the system or its base", "preprint.none")
     urls = [p.url for p in papers]
+    # RUBRIC.md: papers about another lab's base the system reused do not cover it.
+    if not h.makers_papers(ev):
+        return h.grade(
+            "preprint",
+            "closed",
+            f"only papers on a base another lab made ({papers[0].title}), none on the system itself",
+            urls,
+            "preprint.others_base_only",
+        )
     coverage = _covers_every_stage(papers, ev)
     if coverage:
         return h.grade("preprint", "open", f"the system's preprints {coverage}", urls, "preprint.covers_all_stages")
