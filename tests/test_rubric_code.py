@@ -53,3 +53,41 @@ def test_training_code_for_every_stage_with_docs_is_documented_code() -> None:
     grades = _grades(files)
     assert grades["opencode"] == ("open", "opencode.training_code_public")
     assert grades["code"] == ("open", "code.documented")
+
+
+# --- another version's repo ----------------------------------------------------------
+
+NEXT_RELEASE = "orbitlabs/Nimbus2.5-70B-Chat"
+PREVIOUS_VERSION_REPO = "orbitlabs/Nimbus2"
+
+
+def _next_release(card_md: str, *, entry: bool = False) -> dict[str, tuple[str, str]]:
+    """Nimbus2.5 released with a card, beside the Nimbus2 repo holding Nimbus2's training code."""
+    previous = repo(PREVIOUS_VERSION_REPO, files=TRAINING_REPO, readme_md=DOCUMENTED_README)
+    own = repo("orbitlabs/Nimbus2.5", readme_md=DOCUMENTED_README)
+    repos = {"repos": (previous,)} if entry else {"linked_repos": (own, previous)}
+    ev = project(released=model(NEXT_RELEASE, card_md=card_md), **repos)
+    return {c: (RULES[c](ev).grade, RULES[c](ev).rule) for c in ("opencode", "code")}
+
+
+def test_the_previous_versions_training_code_is_not_this_systems() -> None:
+    card = f"# Nimbus2.5\n\n[GitHub](https://github.com/orbitlabs/Nimbus2.5). Nimbus2.5 improves on [Nimbus2](https://github.com/{PREVIOUS_VERSION_REPO}).\n"
+    grades = _next_release(card)
+    assert grades["opencode"] == ("closed", "opencode.none")
+    assert grades["code"] == ("closed", "code.no_training_code")
+
+
+def test_the_previous_versions_code_pointed_to_as_the_method_continued_is_some_code() -> None:
+    card = (
+        "# Nimbus2.5\n\n[GitHub](https://github.com/orbitlabs/Nimbus2.5)\n\n"
+        f"Nimbus2.5 follows the fine-tuning method of Nimbus2, see [Nimbus2](https://github.com/{PREVIOUS_VERSION_REPO}).\n"
+    )
+    grades = _next_release(card)
+    assert grades["opencode"] == ("partial", "opencode.other_version_only")
+    # It documents Nimbus2's code, none of this system's.
+    assert grades["code"] == ("closed", "code.no_training_code")
+
+
+def test_an_entry_repo_is_the_systems_whatever_its_version() -> None:
+    grades = _next_release("# Nimbus2.5\n", entry=True)
+    assert grades["opencode"][0] == "open"

@@ -37,7 +37,7 @@ PRETRAINING_SCALE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:T|trillion)\s+tokens\b", r
 
 
 def opencode(ev: ProjectEvidence) -> Grade:
-    repos = h.own_repos(ev)
+    repos = h.system_code_repos(ev)
     training = [r for r in repos if r.code.training_files or r.code.finetuning_files]
     stages = h.own_stages(ev)
     covered = _stages_in_code(training, stages)
@@ -69,6 +69,18 @@ def opencode(ev: ProjectEvidence) -> Grade:
             f"only example scripts for users to tune the model (e.g. {example}), not the code that trained it",
             [r.page_url for r in examples],
             "opencode.tuning_examples_only",
+        )
+    # Another version's training code that the makers say this one continues ("the
+    # fine-tuning method follows TeleChat2, see [repo]"): some code, not this system's.
+    continued = [r for r in h.continued_version_repos(ev) if r.code.training_files or r.code.finetuning_files]
+    if continued:
+        return h.grade(
+            "opencode",
+            "partial",
+            f"only the training code of another version ({continued[0].full_name}), which the makers say this one"
+            " continues, is public",
+            [r.page_url for r in continued],
+            "opencode.other_version_only",
         )
     # RUBRIC.md: inference, serving, quantisation or evaluation code alone is not training code.
     with_code = [r for r in repos if r.code.source_file_count]
@@ -321,7 +333,7 @@ def code(ev: ProjectEvidence) -> Grade:
     repos = [r for r in _training_code_repos(ev) if r.readme_url]
     # All components documented needs code for all of them: documentation of example
     # scripts, or of one stage's code, documents some.
-    training = [r for r in h.own_repos(ev) if r.code.training_files or r.code.finetuning_files]
+    training = [r for r in h.system_code_repos(ev) if r.code.training_files or r.code.finetuning_files]
     every_stage = bool(training) and _stages_in_code(training, h.own_stages(ev)) >= h.own_stages(ev)
     thorough = [
         r
@@ -349,7 +361,9 @@ def code(ev: ProjectEvidence) -> Grade:
 def _training_code_repos(ev: ProjectEvidence) -> list[RepoEvidence]:
     """The system's repos holding code to train or tune it, user examples included."""
     return [
-        r for r in h.own_repos(ev) if r.code.training_files or r.code.finetuning_files or r.code.example_training_files
+        r
+        for r in h.system_code_repos(ev)
+        if r.code.training_files or r.code.finetuning_files or r.code.example_training_files
     ]
 
 

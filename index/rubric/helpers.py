@@ -14,6 +14,7 @@ from index.evidence.licenses import License, is_permissive_content_license
 from index.evidence.names import identity_tokens, mentions_the_system, names_the_system, same_owner
 from index.evidence.papers import Paper, venue_stated_with_link
 from index.evidence.project import DatasetEvidence, ModelEvidence, PackageEvidence, ProjectEvidence, RepoEvidence
+from index.evidence.repo_roles import another_version, pointed_to_as_making
 from index.rubric.grades import Grade
 
 # Dataset names that mark instruction / preference data rather than pre-training corpora.
@@ -57,6 +58,28 @@ def is_own_repo(ev: ProjectEvidence, repo: RepoEvidence) -> bool:
 
 def own_repos(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
     return tuple(r for r in ev.all_repos if r.found and is_own_repo(ev, r))
+
+
+def other_version_repos(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
+    """Own repos named for another version of the released model's family (TeleChat2
+    beside a TeleChat2.5 release): that version's code, not this system's. Entry repos
+    are the system's by the curator's word."""
+    names = [m.repo_id for m in released_models(ev)] + [r.full_name for r in ev.repos]
+    return tuple(r for r in own_repos(ev) if r not in ev.repos and another_version(r.full_name, names))
+
+
+def continued_version_repos(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
+    """Repos of another version that the system's cards or entry READMEs point to as how
+    this one was made ("the fine-tuning method continues TeleChat2, see [repo]")."""
+    texts = [m.card.body for m in (*released_models(ev), *ev.bases) if m.card is not None]
+    making = pointed_to_as_making(texts + [r.readme.text for r in ev.repos])
+    return tuple(r for r in other_version_repos(ev) if r.full_name.lower() in making)
+
+
+def system_code_repos(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
+    """Own repos whose code is this system's: all but another version's."""
+    others = other_version_repos(ev)
+    return tuple(r for r in own_repos(ev) if r not in others)
 
 
 def base_models(ev: ProjectEvidence) -> tuple[ModelEvidence, ...]:

@@ -1,0 +1,62 @@
+"""Which linked GitHub repos the system's texts present as the code that made the model,
+and which repos are named for another version of the model.
+
+Same owner is not same system: a lab links the repo of its previous model ("TeleChat2")
+beside the current release ("TeleChat2.5"), and a card may point to that repo as the
+method the release continues ("the fine-tuning method follows TeleChat2, see [repo]").
+The sentence around a link and the version in a name say which; nothing is graded here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from crawler.links import find_links
+
+# Sentence ends: ". " and the like, CJK full stops, line breaks (list items, table rows).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|[。！？\n]+")
+# What a link points at is not what the sentence says about it: drop URLs and HTML tags
+# (".../tree/main/train" names a folder, not what the repo is to the model).
+_NOT_PROSE = re.compile(r"<[^>]*>|\(\s*https?://[^)\s]*\s*\)|https?://\S+")
+# The sentence speaks of how the model was made: its training, tuning or code base.
+MAKING_WORDS = re.compile(
+    r"\b(?:train\w*|pre-?train\w*|fine-?tun\w*|finetun\w*|codebase|code base|source code|creation)\b|训练|微调",
+    re.IGNORECASE,
+)
+
+
+def pointed_to_as_making(texts: Iterable[str]) -> frozenset[str]:
+    """GitHub repos (lower-case owner/name) that some sentence of the texts links while
+    speaking of training, tuning or the code base ("The training code is available at
+    [X]", "This model uses the LLM codebase in [X]")."""
+    found: set[str] = set()
+    for text in texts:
+        for sentence in _SENTENCE_END.split(text or ""):
+            repos = {link.target.lower() for link in find_links(sentence) if link.kind == "github"}
+            if repos and MAKING_WORDS.search(_NOT_PROSE.sub(" ", sentence)):
+                found |= repos
+    return frozenset(found)
+
+
+# A family word and the version glued to it or right after it ("TeleChat2.5", "Llama-3",
+# "ChatGLM2"); a number followed by a size unit ("7B", "115B") is a size, not a version.
+_VERSIONED_NAME = re.compile(r"([a-z]{3,})[-_ ]?v?(\d+(?:[._]\d+)?)(?![\d._]*[bmkt]\b|\d)", re.IGNORECASE)
+
+
+def versions(name: str) -> dict[str, str]:
+    """Family word -> version in a repo or model name ("Tele-AI/TeleChat2.5-115B":
+    telechat 2.5; "Llama-3_3-...": llama 3.3). The owner is not part of the name."""
+    return {
+        family.lower(): version.replace("_", ".")
+        for family, version in _VERSIONED_NAME.findall(name.rsplit("/", 1)[-1])
+    }
+
+
+def another_version(repo_name: str, model_names: Iterable[str]) -> bool:
+    """The repo is named for another version of the system's model family: it shares a
+    family word with the system's names, each time with a different version ("TeleChat2"
+    beside "TeleChat2.5"). A repo without a version ("fietje") names the whole family."""
+    repo = versions(repo_name)
+    shared = [(family, version) for name in model_names for family, version in versions(name).items() if family in repo]
+    return bool(shared) and all(repo[family] != version for family, version in shared)
