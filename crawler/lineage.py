@@ -120,7 +120,9 @@ def unlinked_base_names(card: str, repo_id: str) -> list[str]:
 
 def _statements(card: str, repo_id: str) -> Iterable[tuple[list[str], str | None]]:
     """(Hub ids, bare name) per lineage label or statement of the card."""
-    names = _BareNames(repo_id.split("/")[0], {m.split("/")[-1].lower(): m for m in links.hf_models(card)})
+    names = _BareNames(
+        repo_id.split("/")[0], {m.split("/")[-1].lower(): m for m in links.hf_models(card)}, repo_id.split("/")[-1]
+    )
     for match in LINEAGE_LABEL.finditer(card):
         yield _models_in(match.group("value"), names, guess=True)
     for match in MADE_FROM.finditer(card):
@@ -136,16 +138,31 @@ def _statements(card: str, repo_id: str) -> Iterable[tuple[list[str], str | None
             yield [], named.group(1)
 
 
+# What a tuned model's name adds to its base's: "falcon-180B-chat" is falcon-180B, chat-tuned.
+_TUNED_SUFFIX = re.compile(
+    r"^[-_.](?:[\w.]+[-_.])*?(?:chat|instruct|instruction|it|sft|rlhf|dpo|tuned)(?:[-_.]|$)", re.I
+)
+
+
 class _BareNames:
     """Reads a bare model name: the card's own link of that name (any owner, any case) is
     the Hub id the makers meant; else, where the wording can only name a model, the card
-    owner's repo of that name."""
+    owner's repo of that name; else, whatever the wording, the family's base, when the
+    name is the card's own model name less its tuned suffix ("Falcon-180B-Chat ... based
+    on Falcon-180B"), spelled as the card's repo id spells it."""
 
-    def __init__(self, owner: str, linked: dict[str, str]) -> None:
-        self.owner, self.linked = owner, linked
+    def __init__(self, owner: str, linked: dict[str, str], own_name: str = "") -> None:
+        self.owner, self.linked, self.own_name = owner, linked, own_name
 
     def resolve(self, name: str, *, guess: bool) -> str | None:
-        return self.linked.get(name.lower()) or (f"{self.owner}/{name}" if guess else None)
+        if name.lower() in self.linked:
+            return self.linked[name.lower()]
+        if guess:
+            return f"{self.owner}/{name}"
+        family = self.own_name[: len(name)]
+        if family.lower() == name.lower() and _TUNED_SUFFIX.match(self.own_name[len(name) :]):
+            return f"{self.owner}/{family}"
+        return None
 
 
 def _models_in(span: str, names: _BareNames, *, guess: bool) -> tuple[list[str], str | None]:

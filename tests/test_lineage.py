@@ -76,6 +76,14 @@ HUB = "https://huggingface.co"
             "tiiuae/falcon-180B-chat",
             ["tiiuae/falcon-180B"],
         ),
+        # a bare name that is the card's own model name less its tuned suffix: the family's
+        # base, spelled as the card's repo id spells it
+        (
+            "Falcon-180B-Chat is a 180B parameters causal decoder-only model built by TII based on Falcon-180B "
+            "and finetuned on a mixture of Ultrachat, Platypus and Airoboros.",
+            "tiiuae/falcon-180B-chat",
+            ["tiiuae/falcon-180B"],
+        ),
     ],
 )
 def test_a_card_names_the_model_it_was_made_from(card: str, repo_id: str, bases: list[str]) -> None:
@@ -103,6 +111,9 @@ def test_a_card_names_the_model_it_was_made_from(card: str, repo_id: str, bases:
         ("This is a chat finetuned version of the base model. The best prompt to use is:", "adept/persimmon-8b-chat"),
         # an architecture, not a model
         ("Poro 2 70B Instruct is based on the Llama 3.1 70B architecture and has been fine-tuned.", "LumiOpen/Poro"),
+        # "based on" a name that is not the card's own less a tuned suffix names no model
+        ("Acme-180B-v2 is based on Acme-180B with a longer context.", "acme/Acme-180B-v2"),
+        ("Acme-180B-Chat is based on Acme-18 tokenizers.", "acme/Acme-180B-Chat"),
         # a base's own card linking itself
         ("Use [MPT-30B](https://huggingface.co/mosaicml/mpt-30b) as a base model: x", "mosaicml/mpt-30b"),
     ],

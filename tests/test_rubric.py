@@ -1269,3 +1269,28 @@ def test_the_lineage_ends_where_no_declared_base_was_followed() -> None:
 )
 def test_benchmarks_leaderboard_results_and_image_repos_are_not_training_data(repo_id: str, evaluation: bool) -> None:
     assert h.is_evaluation_dataset(repo_id) == evaluation
+
+
+def test_a_tuned_card_repeating_its_bases_datasets_names_no_tuning_data() -> None:
+    """A chat card's front matter copied from its base lists the base's corpus: that is
+    pre-training data, not the tuning's."""
+    web = "acme/web-corpus"
+    base = replace(model("acme/Acme-180B"), datasets=(web,))
+    chat = replace(model("acme/Acme-180B-chat"), datasets=(web,), declared_bases=("acme/Acme-180B",))
+    evidence = project(released=chat, bases=(base,), datasets=(dataset(web),))
+    assert [d.repo_id for d in h.pretraining_datasets(evidence)] == [web]
+    assert h.tuning_datasets(evidence) == ()
+    assert RULES["rldata"](evidence).rule == "rldata.none"
+
+
+def test_a_dataset_publishing_only_an_extract_of_the_corpus_is_partly_available() -> None:
+    """RUBRIC.md: some of the data obtainable is partial; a card saying its repo holds a
+    public extract of the corpus the model was trained on publishes part of it."""
+    web = "acme/web-corpus"
+    extract = dataset(web, card_md="# Web corpus\n\nThis public extract should contain 500-650GT of the 5T.\n")
+    whole = dataset(web, card_md="# Web corpus\n\nThe full corpus, 5T tokens, deduplicated.\n")
+    released = replace(model("acme/Acme-180B"), datasets=(web,))
+    partly = RULES["llmdata"](project(released=released, datasets=(extract,)))
+    assert (partly.grade, partly.rule) == ("partial", "llmdata.partly_available")
+    assert "only an extract published: acme/web-corpus" in partly.reason
+    assert RULES["llmdata"](project(released=released, datasets=(whole,))).grade == "open"

@@ -115,6 +115,15 @@ class ModelEvidence:
         return self.pipeline_tag in TEXT_GENERATION_TASKS
 
 
+# A dataset card saying the repo holds only part of the data it describes ("This public
+# extract should contain 500-650GT", "a 10% sample of the corpus").
+PART_OF_THE_DATA = re.compile(
+    r"\b(?:this|the)\s+(?:public|released|open)\s+(?:extract|sample|subset|portion)\b"
+    r"|\bonly\s+(?:a|an)\s+(?:small\s+)?(?:extract|sample|subset|part|portion)\s+of\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class DatasetEvidence:
     repo_id: str
@@ -125,6 +134,11 @@ class DatasetEvidence:
     card: Card | None
     card_url: str | None
     fetch_failed: bool = False  # its info could not be read: unknown, not absent
+
+    @property
+    def extract_only(self) -> bool:
+        """Its card says it publishes only an extract of the data it describes."""
+        return self.card is not None and bool(PART_OF_THE_DATA.search(self.card.body))
 
 
 @dataclass(frozen=True)

@@ -133,16 +133,19 @@ def _data_grade(
     that describes the data ("a mix of web, code and synthetic data") is not disclosure
     (RUBRIC.md conventions), however long."""
     fetched = [d for d in datasets if d.found]
-    available = [d for d in fetched if not d.gated]
+    available = [d for d in fetched if not d.gated and not d.extract_only]
     if (datasets and len(available) == len(datasets)) or (repos and not datasets):
         names = ", ".join([d.repo_id for d in available] + [r.full_name for r in repos])
         urls = [d.page_url for d in available] + [r.page_url for r in repos]
         return h.grade(criterion, "open", f"{what} published: {names}", urls, f"{criterion}.data_published")
     if datasets or repos:
         gated = [d.repo_id for d in fetched if d.gated]
+        extracts = [d.repo_id for d in fetched if d.extract_only]
         why = (
             f"gated: {', '.join(gated)}"
             if gated
+            else f"only an extract published: {', '.join(extracts)}"
+            if extracts
             else f"{len(datasets) - len(fetched)} of {len(datasets)} not reachable"
         )
         urls = [d.page_url for d in datasets] + [r.page_url for r in repos]

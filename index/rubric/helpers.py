@@ -167,7 +167,9 @@ def tuning_datasets(ev: ProjectEvidence) -> tuple[DatasetEvidence, ...]:
     lineage, by a name that says so."""
     roots = {m.repo_id for m in lineage_roots(ev)} if ev.bases else set()
     stages = [*_entry(ev), *(b for b in ev.bases if b.repo_id not in roots)]
-    named = _named_by(stages)
+    # A tuned card's front matter often repeats its base's datasets: those the pre-trained
+    # model names are its pre-training data, whoever repeats them.
+    named = _named_by(stages) - _named_by(b for b in ev.bases if b.repo_id in roots)
     return tuple(
         d
         for d in training_datasets(ev)
