@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from index.evidence.card_topics import card_topics, dimensions_stated
+from index.evidence.card_topics import card_topics, dimensions_stated, links_its_training_data
 from index.evidence.cards import parse_card
 from index.rubric.criteria import RULES
 from tests.test_rubric import model, project
@@ -167,6 +167,26 @@ def test_a_data_section_naming_a_declared_dataset_names_the_training_data() -> N
     assert card_topics(card) == {"training_data"}
     generic = parse_card("# Acme\n\n## Training Data\nTuned on a large amount of publicly available data.\n")
     assert card_topics(generic) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("card_md", "names_its_data"),
+    [
+        ("# Acme-7B-Chat\n\nAcme-7B tuned on the [Acme dialogues dataset](https://github.com/acme/dialogues).\n", True),
+        ("Fine-tuned on assertion data from the [2012 Acme shared task](https://acme.example.org/task).\n", True),
+        ("A chat model trained with [our toolkit](https://github.com/acme/trainkit), see v0.1.\n", False),
+        ("A fine-tuned version of [acme-base](https://huggingface.co/acme-base) on the None dataset.\n", False),
+        ("Trained on a large amount of publicly available data.\n", False),
+        ("See [the data](https://github.com/acme/data). It was fine-tuned for chat.\n", False),
+    ],
+    ids=["github-dataset", "web-page", "toolkit", "hub-model", "no-link", "other-sentence"],
+)
+def test_a_sentence_linking_the_data_it_was_tuned_on_names_the_training_data(
+    card_md: str, names_its_data: bool
+) -> None:
+    card = parse_card(card_md)
+    assert links_its_training_data(card) is names_its_data
+    assert ("training_data" in card_topics(card)) is names_its_data
 
 
 def test_an_unreadable_card_is_unknown_not_absent() -> None:

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 
-from crawler.links import find_links
+from crawler.links import Link, find_links
 from index.evidence.cards import Card, card_prose, section_texts
 
 TOPICS: dict[str, str] = {
     "architecture": "states the model's design: an architecture section giving a design fact, "
     "or two of its dimensions (layers, heads, hidden size, vocabulary, experts, context) anywhere",
     "training_data": "names what the model was trained or tuned on: a training-data section "
-    "linking, listing or naming (as its metadata declares them) its sources, or a link to a Hub dataset",
+    "linking, listing or naming (as its metadata declares them) its sources, a link to a Hub dataset, "
+    "or a sentence saying it was trained or tuned on data it links",
     "training": "describes how the model was trained or tuned: a training section naming a "
     "method or setting, or a list of two or more training hyper-parameters",
     "evaluation": "reports results: an evaluation section with figures (a score table, numbers "
@@ -93,8 +94,35 @@ def declared_dataset_names(card: Card) -> frozenset[str]:
     return frozenset(str(d).rsplit("/", 1)[-1].lower() for d in items if isinstance(d, str) and d.strip())
 
 
+# A sentence of the card's prose that says what the model was trained or tuned on and
+# links it: "fine-tuned on assertion data from the [2010 i2b2 challenge](…)", "using the
+# [Vigogne dataset](…)". A data word is required, so "trained with [a toolkit](…)" and
+# "a fine-tuned version of [a base](…)" name no data.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
+_TRAINED_ON = re.compile(
+    r"\b(?:pre-?)?(?:trained|tuned|fine-?tuned|finetuned)\b.{0,80}?\b(?:on|with|using)\b", re.IGNORECASE
+)
+_DATA_WORD = re.compile(r"\b(?:data|datasets?|corpus|corpora)\b|数据", re.IGNORECASE)
+# Where data is published: a Hub dataset, a GitHub repo, or a page elsewhere; a Hub model
+# page (an owner-less legacy id such as huggingface.co/bert-base-uncased too) holds none.
+_DATA_LINK_KINDS = frozenset({"hf_dataset", "github", "other"})
+_HUB_PAGE = re.compile(r"^https?://(?:www\.)?(?:huggingface|hf)\.co/", re.IGNORECASE)
+
+
+def _is_data_link(link: Link) -> bool:
+    return link.kind == "hf_dataset" or (link.kind in _DATA_LINK_KINDS and not _HUB_PAGE.match(link.url))
+
+
+def links_its_training_data(card: Card) -> bool:
+    """A sentence of the card's prose says the model was trained or tuned on data it links."""
+    return any(
+        _TRAINED_ON.search(sentence) and _DATA_WORD.search(sentence) and any(map(_is_data_link, find_links(sentence)))
+        for sentence in _SENTENCE_END.split(card_prose(card.body))
+    )
+
+
 def names_training_data(card: Card, sections: dict[str, tuple[str, ...]]) -> bool:
-    if any(link.kind == "hf_dataset" for link in card.links):
+    if any(link.kind == "hf_dataset" for link in card.links) or links_its_training_data(card):
         return True
     declared = declared_dataset_names(card)
     return any(
