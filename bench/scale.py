@@ -400,7 +400,11 @@ def run_refresh(base: str, workdir: Path, workers: int) -> tuple[float, dict[str
     if done.returncode != 0:
         raise SystemExit(f"refresh failed ({done.returncode}):\n{done.stderr[-3000:]}")
     peak = next(int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("peak_rss_kib"))
-    return wall, json.loads(done.stdout), peak * 1024
+    try:
+        report = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        raise SystemExit(f"refresh --json printed no single JSON document:\n{done.stdout[:2000]}") from None
+    return wall, report, peak * 1024
 
 
 def timed_queries(db: Path, repeats: int = 5) -> tuple[float, float, int]:

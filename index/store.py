@@ -294,7 +294,9 @@ def lock_wait(variable: str, default: float) -> float:
         return default
 
 
-def _connect(path: Path, wait: float, read_only: bool = False, **config: Any) -> duckdb.DuckDBPyConnection:
+def _connect(
+    path: Path, wait: float, read_only: bool = False, locked: bool = False, **config: Any
+) -> duckdb.DuckDBPyConnection:
     """Connect, waiting up to `wait` seconds (with backoff) while another process holds
     the file's lock: a refresh opens the index only for short writes, and a reader only
     while it reads, so a lock is usually gone in a moment."""
@@ -302,7 +304,13 @@ def _connect(path: Path, wait: float, read_only: bool = False, **config: Any) ->
     delay, told = 0.02, False
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only, config=config)
+            connection = duckdb.connect(str(path), read_only=read_only, config=config)
+            # DuckDB draws a progress bar on standard output for statements that run over
+            # two seconds: it would corrupt `--json`, CSV and piped output of long runs.
+            connection.execute("SET enable_progress_bar = false")
+            if locked:
+                connection.execute("SET lock_configuration = true")
+            return connection
         except duckdb.Error as error:
             problem = open_error(path, error)
             left = deadline - time.monotonic()
@@ -343,10 +351,8 @@ def open_readonly(path: Path, *, locked: bool = False) -> Iterator[duckdb.DuckDB
     seconds (default 5), then fails with DatabaseLockedError."""
     if not path.exists():
         raise StoreError(f"{path}: no index database here; run `openness refresh` first (or pass --db)")
-    config: dict[str, str | bool | int | float | list[str]] = (
-        {"enable_external_access": "false", "lock_configuration": "true"} if locked else {}
-    )
-    connection = _connect(path, lock_wait("OPENNESS_READ_WAIT", READ_WAIT), read_only=True, **config)
+    config: dict[str, str | bool | int | float | list[str]] = {"enable_external_access": "false"} if locked else {}
+    connection = _connect(path, lock_wait("OPENNESS_READ_WAIT", READ_WAIT), read_only=True, locked=locked, **config)
     try:
         yield connection
     finally:

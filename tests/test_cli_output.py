@@ -19,7 +19,7 @@ from cli import app
 from index import exit_status
 from index.output import FORMULA_STARTS
 from index.rubric.grades import CRITERIA
-from index.store import utc_now_naive
+from index.store import open_writable, utc_now_naive
 from tests.small_index import add_run
 
 runner = CliRunner()
@@ -212,6 +212,20 @@ def test_query_reads_sql_from_a_file_or_stdin(tmp_path: Path) -> None:
     assert code == exit_status.USAGE and "missing.sql: cannot read the SQL" in stderr
     code, _, stderr = invoke("query", "--db", str(db))
     assert code == exit_status.USAGE and "--file FILE" in stderr
+
+
+def test_no_progress_bar_reaches_standard_output(tmp_path: Path) -> None:
+    """DuckDB's progress bar (drawn for statements over two seconds) would land in the
+    middle of `refresh --json` or a CSV result: every connection the tool opens has it off."""
+    db = tmp_path / "index.duckdb"
+    add_run(db, {"alpha": {}})
+    code, out, stderr = invoke(
+        "query", "SELECT current_setting('enable_progress_bar') AS bar", "--format", "csv", "--db", str(db)
+    )
+    assert code == 0, stderr
+    assert out.splitlines() == ["bar", "false"]
+    with open_writable(db) as connection:
+        assert connection.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (False,)
 
 
 def test_a_runaway_query_is_stopped_by_its_timeout(tmp_path: Path) -> None:
