@@ -103,6 +103,9 @@ def test_query_is_read_only_and_has_no_file_access(calibrated_db: Path, tmp_path
     assert code == 2 and not target.exists()
     code, _, stderr = invoke("query", "SELECT * FROM read_csv('/etc/passwd')", "--db", str(calibrated_db))
     assert code == 2 and "error:" in stderr
+    unlock = "SET enable_external_access = true; SELECT * FROM read_csv('/etc/passwd')"
+    code, _, stderr = invoke("query", unlock, "--db", str(calibrated_db))
+    assert code == 2 and "locked" in stderr
     code, _, stderr = invoke("query", "SELEC nonsense", "--db", str(calibrated_db))
     assert code == 2 and "syntax" in stderr.lower()
     assert len(leaderboard_rows(calibrated_db)) == 22
