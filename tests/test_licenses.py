@@ -12,8 +12,10 @@ from crawler.captures import capture_files, iter_records
 from index.evidence.licenses import (
     License,
     code_license_in_text,
+    is_noncommercial_license,
     is_permissive_content_license,
     licenses_in_text,
+    noncommercial_terms,
     normalise_license,
 )
 from tests.conftest import MODELCARDS
@@ -229,6 +231,57 @@ WIZARDLM_BADGES = (
 )
 def test_code_license_stated_in_a_readme(readme: str, code_license: str | None) -> None:
     assert code_license_in_text(readme) == code_license
+
+
+@pytest.mark.parametrize(
+    ("spdx", "noncommercial"),
+    [
+        ("CC-BY-NC-4.0", True),
+        ("cc-by-nc-sa-4.0", True),  # the Hub's lower-case id
+        ("CC-BY-NC-ND-3.0", True),
+        ("Apache-2.0 AND CC-BY-NC-4.0", True),  # the NC part binds
+        ("CC-BY-NC-4.0 OR MIT", False),  # MIT may be chosen instead
+        ("CC-BY-SA-4.0", False),
+        ("MIT", False),
+        ("llama2", False),  # restrictive, but not a non-commercial licence
+        ("", False),
+        (None, False),
+    ],
+)
+def test_noncommercial_licenses(spdx: str | None, noncommercial: bool) -> None:
+    assert is_noncommercial_license(spdx) is noncommercial
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence"),
+    [
+        (
+            "# Orbit\n\nOrbit is available under the [Orbit License](https://x/oal.pdf), a license allowing "
+            "non-commercial research use. It speaks French.",
+            "Orbit is available under the Orbit License, a license allowing non-commercial research use.",
+        ),
+        (
+            "The code, data and model weights of this project are restricted for academic research purposes "
+            "only and cannot be used for commercial purposes.",
+            "The code, data and model weights of this project are restricted for academic research purposes "
+            "only and cannot be used for commercial purposes.",
+        ),
+        (
+            "The weights may not be used for commercial purposes.",
+            "The weights may not be used for commercial purposes.",
+        ),
+        # What a model is for is not a term of use.
+        ("Orbit is built for research purposes only and answers in one turn.", None),
+        # A dataset's non-commercial licence restricts the data, not the model.
+        ("The instruction dataset is licensed for non-commercial use.", None),
+        # A badge or table cell saying "CC BY NC" is a licence id, read as such elsewhere.
+        ("| Orbit-7B | Non-commercial |\n", None),
+        ("Released under Apache 2.0 for research and commercial use.", None),
+        ("", None),
+    ],
+)
+def test_noncommercial_terms_in_text(text: str, sentence: str | None) -> None:
+    assert noncommercial_terms(text) == sentence
 
 
 # --- real captures ---------------------------------------------------------------------

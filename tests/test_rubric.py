@@ -468,6 +468,24 @@ WEIGHT_CASES = [
     ),
 ]
 
+NONCOMMERCIAL_CARD = """---
+license: other
+license_name: nimbus-research-license
+---
+# Nimbus 7B Chat
+
+Nimbus is available under the Nimbus Research License, a license allowing non-commercial use only.
+"""
+
+# "For research" as what the model is for, not as its terms: no restriction of use.
+INTENDED_FOR_RESEARCH_CARD = """---
+license: other
+---
+# Nimbus 7B Chat
+
+Nimbus 7B Chat is built for research purposes only and answers in a single turn.
+"""
+
 LICENSE_CASES = [
     case(
         "all-osi",
@@ -478,24 +496,70 @@ LICENSE_CASES = [
         hub_page(RELEASED),
         github_page(OWN_REPO),
     ),
+    # RUBRIC.md conventions: non-commercial terms such as CC-BY-NC are partial.
     case(
-        "mix",
+        "non-commercial-cc-licence",
         project(released=model(license_ids=("cc-by-nc-4.0",)), repos=(repo(),)),
         "license",
         "partial",
-        "license.some_open",
+        "license.noncommercial_terms",
+        hub_page(RELEASED),
+        github_page(OWN_REPO),
+    ),
+    # ... whichever licence carries them: a custom licence the card calls non-commercial.
+    case(
+        "custom-licence-stated-non-commercial",
+        project(released=model(card_md=NONCOMMERCIAL_CARD, license_ids=("other", "nimbus-research-license"))),
+        "license",
+        "partial",
+        "license.noncommercial_terms",
+        card_url(RELEASED),
+        hub_page(RELEASED),
+    ),
+    case(
+        "readme-restricts-weights-to-research",
+        project(
+            released=model(license_ids=("apache-2.0",)),
+            repos=(
+                repo(
+                    readme_md="# Nimbus\n\nThe model weights are restricted for academic research purposes only "
+                    "and cannot be used for commercial purposes.\n"
+                ),
+            ),
+        ),
+        "license",
+        "partial",
+        "license.noncommercial_terms",
+        readme_url(OWN_REPO),
         hub_page(RELEASED),
         github_page(OWN_REPO),
     ),
     case(
-        "none-open",
+        "intended-for-research-is-no-licence-term",
+        project(released=model(card_md=INTENDED_FOR_RESEARCH_CARD, license_ids=("other",))),
+        "license",
+        "closed",
+        "license.model_not_osi",
+        hub_page(RELEASED),
+    ),
+    case(
+        "custom-model-licence",
         project(released=model(license_ids=("other",))),
         "license",
         "closed",
-        "license.none_open",
+        "license.model_not_osi",
         hub_page(RELEASED),
     ),
-    case("none", project(released=model(license_ids=())), "license", "closed", "license.none"),
+    # The model's licence decides: open code does not open a model under a custom licence.
+    case(
+        "custom-model-licence-open-code",
+        project(released=model(license_ids=("other", "nimbus-open-model-license")), repos=(repo(),)),
+        "license",
+        "closed",
+        "license.model_not_osi",
+        hub_page(RELEASED),
+        github_page(OWN_REPO),
+    ),
     case(
         "non-osi-model-behind-agreement-open-code",
         project(
@@ -506,9 +570,53 @@ LICENSE_CASES = [
         ),
         "license",
         "closed",
-        "license.model_behind_non_osi_agreement",
+        "license.model_not_osi",
         hub_page(RELEASED),
         github_page(OWN_REPO),
+    ),
+    case(
+        "open-model-gate-adds-terms",
+        project(released=model(gated="auto", gate_text="You agree to the Nimbus acceptable use policy.")),
+        "license",
+        "partial",
+        "license.open_but_gated_by_terms",
+        hub_page(RELEASED),
+    ),
+    case(
+        "open-model-code-under-no-osi-licence",
+        project(released=model(), repos=(repo(license_id="NOASSERTION"),)),
+        "license",
+        "partial",
+        "license.some_open",
+        hub_page(RELEASED),
+        github_page(OWN_REPO),
+    ),
+    # A permissive tag over a base whose restrictive licence still applies.
+    case(
+        "open-model-restrictive-base",
+        project(released=model(), bases=(model(BASE, license_ids=("llama3",)),)),
+        "license",
+        "partial",
+        "license.base_licence_applies",
+        hub_page(RELEASED),
+        hub_page(BASE),
+    ),
+    case(
+        "model-unlicensed-open-code",
+        project(released=model(license_ids=()), repos=(repo(),)),
+        "license",
+        "closed",
+        "license.model_unlicensed",
+        hub_page(RELEASED),
+        github_page(OWN_REPO),
+    ),
+    case(
+        "nothing-licensed",
+        project(released=model(license_ids=())),
+        "license",
+        "closed",
+        "license.model_unlicensed",
+        hub_page(RELEASED),
     ),
     case(
         "only-base-licensed",
@@ -519,6 +627,25 @@ LICENSE_CASES = [
         hub_page(RELEASED),
         hub_page(BASE),
     ),
+    # A system that is software, with no model: its code's licences decide.
+    case(
+        "software-mixed-licences",
+        project(repos=(repo(), repo("orbitlabs/nimbus-ui", license_id="NOASSERTION"))),
+        "license",
+        "partial",
+        "license.some_open",
+        github_page(OWN_REPO),
+        github_page("orbitlabs/nimbus-ui"),
+    ),
+    case(
+        "software-no-osi-licence",
+        project(repos=(repo(license_id="NOASSERTION"),)),
+        "license",
+        "closed",
+        "license.none_open",
+        github_page(OWN_REPO),
+    ),
+    case("software-unlicensed", project(repos=(repo(license_id=None),)), "license", "closed", "license.none"),
 ]
 
 OPENCODE_CASES = [

@@ -87,6 +87,59 @@ def code_license_in_text(readme: str) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
+def is_noncommercial_license(spdx: str | None) -> bool:
+    """True for the non-commercial Creative Commons licences (CC-BY-NC, -NC-SA, -NC-ND):
+    open to inspect, but not for every use (RUBRIC.md: research-only or non-commercial
+    terms). Accepts SPDX ids and the Hub's lower-case ids alike."""
+    if not isinstance(spdx, str) or not _NONCOMMERCIAL_ID.search(spdx):
+        return False
+    # Non-commercial when no branch of the expression avoids an NC licence ("NC OR MIT" is MIT).
+    return not _expression_satisfies(spdx, lambda leaf: not _NONCOMMERCIAL_ID.fullmatch(leaf))
+
+
+def noncommercial_terms(text: str) -> str | None:
+    """The sentence of a card or README that restricts the release to non-commercial or
+    research use, as its terms ("a license explicitly allowing for non-commercial research",
+    "restricted for academic research purposes only and cannot be used for commercial
+    purposes"); None when there is none.
+
+    A sentence counts when it names such a use *and* speaks of a licence or restriction:
+    "built for research purposes only" says what a model is for, not what it may be used
+    for. A sentence about data alone (a dataset's CC-BY-NC licence) restricts the data,
+    not the model, and does not count."""
+    if not isinstance(text, str) or not text:
+        return None
+    for sentence in _sentences(_plain_text(text)):
+        if not (_NONCOMMERCIAL_USE.search(sentence) and _RESTRICTION_WORD.search(sentence)):
+            continue
+        if _DATA_WORD.search(sentence) and not _RELEASE_WORD.search(sentence):
+            continue
+        return re.sub(r"\s+", " ", sentence).strip()
+    return None
+
+
+_NONCOMMERCIAL_ID = re.compile(r"cc-by(?:-[a-z]+)*-nc(?:-[a-z]+)*(?:-[\d.]+)?\b", re.IGNORECASE)
+_NONCOMMERCIAL_USE = re.compile(
+    r"non[\s-]?commercial|(?:academic\s+)?research\s+(?:purposes?\s+|use\s+)?only"
+    r"|only\s+for\s+(?:academic\s+|non[\s-]?commercial\s+)?research"
+    r"|(?:cannot|can\s*not|may\s+not|must\s+not|not)\s+(?:be\s+)?used\s+for\s+(?:any\s+)?commercial"
+    r"|commercial\s+use\s+(?:is\s+)?(?:not\s+(?:permitted|allowed)|prohibited|forbidden)",
+    re.IGNORECASE,
+)
+_RESTRICTION_WORD = re.compile(
+    r"licen[sc]|\brestrict|\bprohibit|\bpermit|\ballow|\bterms\b|(?:cannot|can\s*not|may\s+not|must\s+not|not)"
+    r"\s+(?:be\s+)?used\b",
+    re.IGNORECASE,
+)
+_DATA_WORD = re.compile(r"\b(?:data|datasets?|corpus|corpora)\b", re.IGNORECASE)
+_RELEASE_WORD = re.compile(r"\b(?:models?|weights?|checkpoints?|resources|release)\b", re.IGNORECASE)
+
+
+def _sentences(plain: str) -> list[str]:
+    """Sentences and lines: table rows and list items end at the line break."""
+    return [part for part in re.split(r"(?<=[.!?\u3002])\s+|\n+", plain) if part.strip()]
+
+
 _CODE_WORD = re.compile(r"\bcode\b", re.IGNORECASE)
 _CODE_LICENSE_LINE = re.compile(r"\bcode\b[^.\n]{0,30}\blicen[sc]e|\blicen[sc]e\b[^.\n]{0,15}\bcode\b", re.IGNORECASE)
 

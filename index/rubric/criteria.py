@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from index.evidence.access import ollama_library_models, own_api_sections
 from index.evidence.card_topics import card_topics
+from index.evidence.licenses import License, is_noncommercial_license, noncommercial_terms
 from index.evidence.names import names_the_system
 from index.evidence.papers import Paper
 from index.evidence.project import DatasetEvidence, ModelEvidence, ProjectEvidence, RepoEvidence
@@ -275,49 +276,147 @@ def rlweights(ev: ProjectEvidence) -> Grade:
     return _weights("rlweights", h.released_models(ev), "released model")
 
 
+# --- license: findings, then the policy ---------------------------------------------------
+# RUBRIC.md, Licence: decided by the licence of the released model (its weights); the
+# code's licence can only lower an open model licence, never raise a closed one.
+
+
+def _licence_names(licences: list[License]) -> str:
+    return ", ".join(sorted({lic.spdx or lic.raw for lic in licences}))
+
+
+def _noncommercial_terms(ev: ProjectEvidence) -> list[tuple[str, str]]:
+    """Finding: the makers' own texts (the released card, their READMEs) restrict the
+    release to non-commercial or research use: (sentence, URL)."""
+    return [(sentence, url) for text, url in h.release_texts(ev) if (sentence := noncommercial_terms(text))]
+
+
+def _noncommercial_licences(models: tuple[ModelEvidence, ...]) -> list[License]:
+    """Finding: a released model is under a non-commercial licence (CC-BY-NC and kin)."""
+    return [
+        lic for m in models for lic in m.licenses if not h.is_open_license(lic) and is_noncommercial_license(lic.spdx)
+    ]
+
+
+def _non_osi_model_licences(models: tuple[ModelEvidence, ...]) -> list[License]:
+    """Finding: a released model declares a licence that is neither OSI-approved nor an
+    open content licence (custom, "community", "open model", responsible-use, `other`)."""
+    return [lic for m in models for lic in m.licenses if not h.is_open_license(lic)]
+
+
 def license(ev: ProjectEvidence) -> Grade:  # noqa: A001 - the criterion's id
-    code = [(r.license, r.page_url) for r in h.own_repos(ev) if r.license is not None]
+    """Policy (RUBRIC.md conventions, Licence): non-commercial or research-only terms =
+    partial, whichever licence carries them; else a non-OSI licence on the model = closed,
+    whatever the code's; a model stating no licence is partial when its base states one
+    (unclear which applies), else closed; an open model licence is undercut (partial) by
+    terms in the gate, a base's restrictive licence or code under no OSI licence. A system
+    with no model (software) is graded on its code."""
     released = h.released_models(ev)
-    model = [(lic, m.page_url) for m in released for lic in m.licenses]
-    inherited = [(lic, m.page_url) for m in ev.bases for lic in m.licenses]
-    if released and not model and inherited:
-        names = ", ".join(sorted({lic.spdx or lic.raw for lic, _ in inherited}))
+    code = [(r.license, r.page_url) for r in h.own_repos(ev) if r.license is not None]
+    model = [lic for m in released for lic in m.licenses]
+    model_urls = [m.page_url for m in released if m.licenses]
+    code_urls = [u for _, u in code]
+    inherited = [lic for m in ev.bases for lic in m.licenses]
+    base_urls = [m.page_url for m in ev.bases if m.licenses]
+
+    terms = _noncommercial_terms(ev)
+    noncommercial = _noncommercial_licences(released)
+    if terms or noncommercial:
+        why = f"'{terms[0][0]}'" if terms else f"the model is under {_licence_names(noncommercial)}"
         return h.grade(
             "license",
             "partial",
-            f"the released model states no license; its base is under {names}",
-            [m.page_url for m in released] + [u for _, u in inherited],
-            "license.only_base_licensed",
+            f"use restricted to non-commercial or research purposes: {why}",
+            [u for _, u in terms] + model_urls + code_urls,
+            "license.noncommercial_terms",
         )
-    found = code + model
-    if not found:
-        return h.nothing("license", "no license on the model or its code", "license.none")
-    names = ", ".join(sorted({lic.spdx or lic.raw for lic, _ in found}))
-    open_ones = [lic for lic, _ in found if h.is_open_license(lic)]
-    urls = [u for _, u in found]
-    encumbered = [m for m in released if m.gate_asks_to_accept_terms]
-    # Open code does not open a model nobody may inspect without first signing its
-    # non-OSI license: the experts grade such systems closed, as RUBRIC.md's closed
-    # column reads ("custom / community licenses are not OSI-approved").
-    signed_away = [m for m in encumbered if m.licenses and not any(h.is_open_license(lic) for lic in m.licenses)]
-    if signed_away:
-        model_names = ", ".join(sorted({lic.spdx or lic.raw for m in signed_away for lic in m.licenses}))
+    if released and not model:
+        return _unlicensed_model(released, inherited, base_urls, code_urls)
+    if not released:
+        return _code_only(code)
+
+    custom = _non_osi_model_licences(released)
+    if custom:
+        gated = [m for m in released if m.gate_asks_to_accept_terms]
+        how = ", to be accepted before download" if gated else ""
         return h.grade(
             "license",
             "closed",
-            f"the model can only be inspected after accepting its non-OSI license ({model_names})",
-            [m.page_url for m in signed_away] + urls,
-            "license.model_behind_non_osi_agreement",
+            f"the model is under a non-OSI licence ({_licence_names(custom)}){how}, whatever the code's licence",
+            model_urls + code_urls,
+            "license.model_not_osi",
         )
-    if len(open_ones) == len(found) and encumbered:
+    names = _licence_names(model)
+    encumbered = [m for m in released if m.gate_asks_to_accept_terms]
+    if encumbered:
         return h.grade(
             "license",
             "partial",
-            f"open licenses ({names}), but access requires accepting further terms",
-            urls + [m.page_url for m in encumbered],
+            f"open licence on the model ({names}), but access requires accepting further terms",
+            model_urls + [m.page_url for m in encumbered] + code_urls,
             "license.open_but_gated_by_terms",
         )
-    if len(open_ones) == len(found):
+    restrictive_base = [lic for lic in inherited if not h.is_open_license(lic)]
+    if restrictive_base:
+        return h.grade(
+            "license",
+            "partial",
+            f"open licence on the model ({names}), but its base's licence ({_licence_names(restrictive_base)}) "
+            "still applies",
+            model_urls + base_urls,
+            "license.base_licence_applies",
+        )
+    closed_code = [(lic, u) for lic, u in code if not h.is_open_license(lic)]
+    if closed_code:
+        return h.grade(
+            "license",
+            "partial",
+            f"open licence on the model ({names}), but code under {_licence_names([lic for lic, _ in closed_code])}",
+            model_urls + code_urls,
+            "license.some_open",
+        )
+    everything = _licence_names(model + [lic for lic, _ in code])
+    return h.grade(
+        "license",
+        "open",
+        f"model and code under open licences ({everything})",
+        model_urls + code_urls,
+        "license.all_open",
+    )
+
+
+def _unlicensed_model(
+    released: tuple[ModelEvidence, ...], inherited: list[License], base_urls: list[str], code_urls: list[str]
+) -> Grade:
+    """The released model states no licence. Its base's licence, if stated, is the one
+    that applies, but the release does not say so: unclear, partial (the study's grade).
+    Nothing stated at all is closed, whatever the code's licence."""
+    urls = [m.page_url for m in released]
+    if inherited:
+        return h.grade(
+            "license",
+            "partial",
+            f"the released model states no license; its base is under {_licence_names(inherited)}",
+            urls + base_urls,
+            "license.only_base_licensed",
+        )
+    return h.grade(
+        "license",
+        "closed",
+        "no licence stated for the released model" + (", whatever its code's licence" if code_urls else ""),
+        urls + code_urls,
+        "license.model_unlicensed",
+    )
+
+
+def _code_only(code: list[tuple[License, str]]) -> Grade:
+    """A system that is software, with no model of its own: its code's licences decide."""
+    if not code:
+        return h.nothing("license", "no license on the model or its code", "license.none")
+    names = _licence_names([lic for lic, _ in code])
+    urls = [u for _, u in code]
+    open_ones = [lic for lic, _ in code if h.is_open_license(lic)]
+    if len(open_ones) == len(code):
         return h.grade("license", "open", f"all components under open licenses ({names})", urls, "license.all_open")
     if open_ones:
         return h.grade(
