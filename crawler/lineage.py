@@ -5,8 +5,9 @@ Findings, each a pure function over card text (never raising):
 - a *lineage statement*: a phrase saying the model was made from another ("a fine-tuned
   version of", "based on", "built upon", "derivative of", "continued pretraining of",
   "initialized from", "alignment version of") followed, in the same sentence, by the
-  other model: a Hub link, a bare `owner/name`, or, after the phrases that can only name
-  a model, a bare model name (read as the card owner's repo);
+  other model: a Hub link, a bare `owner/name` of a model's shape (a size or version in
+  its name, or linked by the card: "function/tool calls" is prose), or, after the
+  phrases that can only name a model, a bare model name (read as the card owner's repo);
 - a *lineage label*: a card field naming the base ("Base Model: X", "Backbone Model: X",
   "Finetuned from model: X", "Instruction tuned from: [X](link)");
 - a *sibling base*: a link to a model of the same owner whose name marks it as the
@@ -153,6 +154,7 @@ class _BareNames:
 
     def __init__(self, owner: str, linked: dict[str, str], own_name: str = "") -> None:
         self.owner, self.linked, self.own_name = owner, linked, own_name
+        self.linked_ids = {m.lower() for m in linked.values()}
 
     def resolve(self, name: str, *, guess: bool) -> str | None:
         if name.lower() in self.linked:
@@ -174,7 +176,7 @@ def _models_in(span: str, names: _BareNames, *, guess: bool) -> tuple[list[str],
     if models or any(link.kind == "hf_dataset" for link in linked):
         return models, None
     plain = _without_urls(span)
-    ids = [m for m in _REPO_ID.findall(plain) if links.classify_url(f"{HUB}/{m}")[0] == "hf_model"]
+    ids = [m for m in _REPO_ID.findall(plain) if _plausible_repo_id(m, names)]
     if ids:
         return ids, None
     bare = _BARE_NAME.match(plain)
@@ -183,6 +185,26 @@ def _models_in(span: str, names: _BareNames, *, guess: bool) -> tuple[list[str],
     name = bare.group(1).rstrip(".")
     resolved = names.resolve(name, guess=guess)
     return ([resolved] if resolved else []), name
+
+
+# A model's repo name carries a size or a version ("Claire-7B-0.1", "phi-2", "falcon-7b");
+# a slash between two words in prose ("function/tool calls", "pre-training/fine-tuning")
+# is an alternative, not a repo.
+_MODEL_LIKE_NAME = re.compile(r"\d")
+# "GPT-3/GPT-4", "Llama-2/Llama-3": two model names side by side, not an owner and a repo.
+_MODEL_NAME_AS_OWNER = re.compile(r"^[A-Za-z]+[-_ ]?v?\d+(?:\.\d+)*[A-Za-z]?$")
+
+
+def _plausible_repo_id(candidate: str, names: _BareNames) -> bool:
+    """An `owner/name` written in prose is a Hub model id when the card links that model,
+    or when it has a model's shape: a repo name with a size or version, under an owner
+    that is not itself a model name."""
+    if candidate.lower() in names.linked_ids:
+        return True
+    owner, name = candidate.split("/")
+    if links.classify_url(f"{HUB}/{candidate}")[0] != "hf_model":
+        return False
+    return bool(_MODEL_LIKE_NAME.search(name)) and not _MODEL_NAME_AS_OWNER.match(owner)
 
 
 def _sibling_bases(card: str, repo_id: str) -> list[str]:

@@ -48,6 +48,17 @@ HUB = "https://huggingface.co"
             "OpenLLM-France/Claire-7B-FR-Instruct-0.1",
             ["OpenLLM-France/Claire-7B-0.1"],
         ),
+        # a bare owner/name with no size or version in its name counts when the card links it
+        (
+            "We fine-tuned from bigscience/bloom. Weights: [bloom](https://huggingface.co/bigscience/bloom)",
+            "lab/bloom-chat",
+            ["bigscience/bloom"],
+        ),
+        (
+            "Built upon 01-ai/Yi-34B with a longer context.",
+            "lab/Yi-34B-Long",
+            ["01-ai/Yi-34B"],
+        ),
         # a bare name after a phrase that can only name a model: the owner's repo
         (
             "1. Our model, an alignment-enhanced variant of CT-LLM-SFT, is trained using DPO.",
@@ -116,6 +127,15 @@ def test_a_card_names_the_model_it_was_made_from(card: str, repo_id: str, bases:
         ("Acme-180B-Chat is based on Acme-18 tokenizers.", "acme/Acme-180B-Chat"),
         # a base's own card linking itself
         ("Use [MPT-30B](https://huggingface.co/mosaicml/mpt-30b) as a base model: x", "mosaicml/mpt-30b"),
+        # a slash between two words in prose is an alternative, not a repo id
+        (
+            "Based on the question, you will need to make one or more function/tool calls to achieve the purpose.",
+            "nvidia/Nemotron-49B-v1",
+        ),
+        ("The model is based on pre-training/fine-tuning recipes we describe below.", "lab/Chat-7B"),
+        ("Responses are based on English/Finnish prompts.", "lab/Chat-7B"),
+        # two model names side by side are a comparison, not an owner and a repo
+        ("Its answers are based on GPT-3/GPT-4 outputs.", "lab/Chat-7B"),
     ],
 )
 def test_no_lineage_where_the_card_states_none(card: str, repo_id: str) -> None:
