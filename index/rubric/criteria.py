@@ -16,6 +16,7 @@ from index.evidence.licenses import License, is_noncommercial_license, noncommer
 from index.evidence.names import names_the_system
 from index.evidence.papers import Paper
 from index.evidence.project import DatasetEvidence, ModelEvidence, ProjectEvidence, RepoEvidence
+from index.rubric import architecture_findings as af
 from index.rubric import helpers as h
 from index.rubric.grades import CRITERIA, Grade
 
@@ -470,23 +471,40 @@ def _training_code_repos(ev: ProjectEvidence) -> list[RepoEvidence]:
 
 
 def architecture(ev: ProjectEvidence) -> Grade:
-    papers = h.own_papers(ev)
+    """RUBRIC.md, Architecture: design and training setup documented = open; some of it or a
+    sketch = partial; nothing = closed. Reads the findings of `architecture_findings`: the
+    makers' own paper on their model, with a card stating the design or hyper-parameters or
+    with training code, is open; a paper on another lab's base documents the design the
+    system inherits, not its training (open only with the makers' own training code); a
+    paper about data alone documents no architecture; a release card that could not be read
+    (fetch failed, or behind the gate) is unknown, not absent."""
+    own = af.makers_model_papers(ev)
+    base = af.base_model_papers(ev)
     cards = [(c, u) for c, u in h.cards(h.models_for_docs(ev)) if "architecture" in c.sections or c.has_hyperparameters]
     readmes = [r for r in h.own_repos(ev) if r.readme_url and r.readme.sections & {"model", "training"}]
-    training_code = [r for r in h.own_repos(ev) if r.code.training_files or r.code.finetuning_files]
-    if papers and (cards or training_code):
+    training_code = af.own_training_code(ev)
+    if own and (cards or training_code):
         return h.grade(
             "architecture",
             "open",
             "described in the system's own paper, with card or training code",
-            [p.url for p in papers] + [u for _, u in cards] + [r.page_url for r in training_code],
+            [p.url for p in own] + [u for _, u in cards] + [r.page_url for r in training_code],
             "architecture.paper_and_details",
         )
-    sources = [p.url for p in papers] + [u for _, u in cards] + [r.readme_url for r in readmes]
-    if sources:
+    if base and training_code:
         return h.grade(
-            "architecture", "partial", "architecture partly documented", sources, "architecture.partly_documented"
+            "architecture",
+            "open",
+            "the base's paper describes the design; the makers' training code sets out how they trained it",
+            [p.url for p in base] + [r.page_url for r in training_code],
+            "architecture.base_paper_and_training_code",
         )
+    sources = [p.url for p in (*own, *base)] + [u for _, u in cards] + [r.readme_url for r in readmes]
+    if sources:
+        reason = "architecture partly documented"
+        if base and not own:
+            reason += " (the base's paper describes the design, not how this system was trained)"
+        return h.grade("architecture", "partial", reason, sources, "architecture.partly_documented")
     described = [u for c, u in h.cards(h.models_for_docs(ev)) if c.word_count >= CARD_MIN_WORDS]
     if described:
         return h.grade(
@@ -500,6 +518,17 @@ def architecture(ev: ProjectEvidence) -> Grade:
             "only the published config.json specifies the architecture",
             configured,
             "architecture.config_only",
+        )
+    unread = af.release_cards_unread(ev)
+    if unread:
+        # Unknown is not absent: the card that would document the model could not be read.
+        return h.grade(
+            "architecture",
+            "partial",
+            "the released model's card could not be read (fetch failed or behind the access gate); "
+            "nothing else read documents the architecture",
+            unread,
+            "architecture.card_unreadable",
         )
     return h.nothing("architecture", "no architecture description", "architecture.none")
 

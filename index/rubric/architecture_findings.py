@@ -1,0 +1,59 @@
+"""Findings behind the `architecture` criterion (RUBRIC.md, "Architecture": model design
+and training setup, judged on content wherever it is written).
+
+Each finding is a yes/no or a selection over the evidence with a one-line definition in
+`FINDINGS`; the criterion's policy (index/rubric/criteria.py, `architecture`) reads them.
+None looks at a project's name or id.
+"""
+
+from __future__ import annotations
+
+from index.evidence.papers import Paper
+from index.evidence.project import ProjectEvidence, RepoEvidence
+from index.rubric import helpers as h
+
+FINDINGS: dict[str, str] = {
+    "paper_documents_a_model": "the paper's abstract speaks of a model's design or of one of its "
+    "training stages; a paper about data alone (a corpus, a dialogue dataset) documents no architecture",
+    "makers_model_papers": "the system's papers that document a model and name the makers' own "
+    "models: their account of the design and of how they trained it",
+    "base_model_papers": "the system's papers that document a model but name only a base another "
+    "lab made: the design the system inherits, not how the system was trained",
+    "own_training_code": "the makers' repos holding code or configs that train or tune a model: "
+    "the training setup (hyper-parameters, parallelism, schedule) in executable form",
+    "release_cards_unread": "no released model's card was read, and each could not be read (the "
+    "fetch failed) or sits behind the model's access gate: what they document is unknown, not absent",
+}
+
+# Topics of `papers.paper_topics` that document a model rather than the data it used.
+MODEL_TOPICS = frozenset({"architecture", "pretraining", "finetuning", "rlhf"})
+
+
+def paper_documents_a_model(paper: Paper) -> bool:
+    return bool(paper.topics & MODEL_TOPICS)
+
+
+def makers_model_papers(ev: ProjectEvidence) -> tuple[Paper, ...]:
+    makers = set(h.makers_papers(ev))
+    return tuple(p for p in h.own_papers(ev) if p in makers and paper_documents_a_model(p))
+
+
+def base_model_papers(ev: ProjectEvidence) -> tuple[Paper, ...]:
+    makers = set(h.makers_papers(ev))
+    return tuple(p for p in h.own_papers(ev) if p not in makers and paper_documents_a_model(p))
+
+
+def own_training_code(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
+    return tuple(r for r in h.own_repos(ev) if r.code.training_files or r.code.finetuning_files)
+
+
+def release_cards_unread(ev: ProjectEvidence) -> tuple[str, ...]:
+    """The released models' Hub pages, when none of their cards was read and each is
+    unknown rather than absent: its fetch failed, or the model's access gate hides it. A
+    card the Hub says an ungated model lacks is absent."""
+    released = h.released_models(ev)
+    if not released or h.cards(released):
+        return ()
+    if not all(m.gated or f"{m.page_url}/resolve/main/README.md" in ev.unknown for m in released):
+        return ()
+    return tuple(m.page_url for m in released)
