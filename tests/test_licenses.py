@@ -277,6 +277,8 @@ def test_noncommercial_licenses(spdx: str | None, noncommercial: bool) -> None:
         # A badge or table cell saying "CC BY NC" is a licence id, read as such elsewhere.
         ("| Orbit-7B | Non-commercial |\n", None),
         ("Released under Apache 2.0 for research and commercial use.", None),
+        # A Chinese full stop ends a sentence too: the data's terms stay the data's.
+        ("The dataset license allows non-commercial use only\u3002Nimbus weights are under Apache 2.0.", None),
         ("", None),
     ],
 )

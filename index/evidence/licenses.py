@@ -137,7 +137,7 @@ _RELEASE_WORD = re.compile(r"\b(?:models?|weights?|checkpoints?|resources|releas
 
 def _sentences(plain: str) -> list[str]:
     """Sentences and lines: table rows and list items end at the line break."""
-    return [part for part in re.split(r"(?<=[.!?\u3002])\s+|\n+", plain) if part.strip()]
+    return [part for part in re.split(r"(?<=[.!?])\s+|(?<=\u3002)\s*|\n+", plain) if part.strip()]
 
 
 _CODE_WORD = re.compile(r"\bcode\b", re.IGNORECASE)
