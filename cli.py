@@ -237,6 +237,7 @@ def refresh_command(
     deadline: Annotated[
         str,
         typer.Option(
+            metavar="DURATION",
             help="Stop fetching after this long (90s, 30m, 2h, 1h30m, or none); projects left unfetched "
             "keep their last grades, marked stale, and the run completes."
         ),

@@ -388,6 +388,8 @@ def test_help_has_no_type_placeholders_and_names_the_database_default() -> None:
         code, out, _ = invoke(command, "--help")
         assert code == 0
         assert "<bool>" not in out and "<list" not in out and "range>" not in out, command
+        # No option shows a type placeholder of any kind (<str>, <float>, ...): each names its value.
+        assert not re.search(r"--[\w-]+ <", out), (command, re.findall(r"--[\w-]+ <[^>]*>", out))
         text = " ".join(out.split())
         assert "--db FILE" in text, command
         assert "[default: $OPENNESS_DB if set, else ./openness.duckdb]" in text, command
