@@ -27,6 +27,7 @@ from rich.text import Text
 from crawler.captures import CaptureFormatError
 from crawler.discover import SORTS, ListingQuery
 from crawler.http import HttpPolicy
+from crawler.pages import human_page
 from crawler.politeness import parse_duration
 from crawler.results import ProjectCrawl
 from index import exit_status, sql_console, store
@@ -38,8 +39,10 @@ from index.html_page import render_page
 from index.leaderboard import (
     LEADERBOARD_COLUMNS,
     MEMBERS_COLUMNS,
+    Origin,
     RunChoiceError,
     Table,
+    entry_owners,
     grade_changes,
     grade_diff,
     leaderboard,
@@ -48,6 +51,7 @@ from index.leaderboard import (
     paired_cells,
     project_flags,
     project_grades,
+    project_origins,
     project_policy,
     run_label,
     runs_to_compare,
@@ -239,7 +243,7 @@ def refresh_command(
         typer.Option(
             metavar="DURATION",
             help="Stop fetching after this long (90s, 30m, 2h, 1h30m, or none); projects left unfetched "
-            "keep their last grades, marked stale, and the run completes."
+            "keep their last grades, marked stale, and the run completes.",
         ),
     ] = DEFAULT_DEADLINE,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary; errors only.")] = False,
@@ -377,7 +381,7 @@ def leaderboard_command(
         bool,
         typer.Option(
             "--long",
-            help="One row per project and criterion: grade, reason, evidence, rule, unknown (unread), stale.",
+            help="One row per project and criterion: grade, reason, evidence, rule, evidence_unknown, stale.",
         ),
     ] = False,
 ) -> None:
@@ -505,15 +509,19 @@ def show_command(
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="table or json")] = "table",
 ) -> None:
-    """Every criterion of one project: grade, reason, and the evidence URLs."""
+    """Every criterion of one project: grade, reason, and each piece of evidence with its
+    provenance (the page, the URL fetched, the repo it came from and why it is the
+    project's)."""
     _check_format(fmt, ("table", "json"))
     with user_errors(), store.open_readonly(store.database_path(db)) as connection:
         grades = project_grades(connection, project)
         if not grades.rows:
             raise store.StoreError(f"no project {project!r} in the latest complete run")
         flags, policy = project_flags(connection, project), project_policy(connection, project)
+        origins = project_origins(connection, project)
     if fmt == "json":
-        _emit(render(grades.columns, grades.rows, "json"), None)
+        rows = [(*row, provenance_records(row[4], row[9], origins)) for row in grades.rows]
+        _emit(render([*grades.columns, "provenance"], rows, "json"), None)
         return
     total = sum(row[2] for row in grades.rows)
     lines = [f"{project}: openness {total:g} / 14"]
@@ -521,11 +529,62 @@ def show_command(
     if stale_row is not None:
         graded_at = f"{stale_row[8]:%Y-%m-%d}" if stale_row[8] else "an unknown date"
         lines.append(f"  stale since {graded_at}: {stale_row[7]}")
-    for criterion, grade, _, reason, evidence, rule, *_ in grades.rows:
-        lines.append(f"  {criterion:<13} {grade:<8} {reason}  [{rule}]")
-        lines += [f"  {'':<13} {'':<8} evidence: {url}" for url in evidence]
+    owners = entry_owners(origins)
+    for criterion, grade, _, reason, evidence, rule, _, _, _, fetched, unknown in grades.rows:
+        lines.append(f"  {criterion:<13} {grade:<8} {reason}  [{rule}]" + ("  (evidence unknown)" if unknown else ""))
+        for record in provenance_records(evidence, fetched, origins):
+            lines += evidence_lines(record, owners)
     lines += findings_lines(flags, policy)
     _emit_lines(lines)
+
+
+def provenance_records(
+    evidence: list[str], fetched: list[str | None] | None, origins: dict[str, Origin]
+) -> list[dict[str, object]]:
+    """Each evidence item: its page, the URL it was fetched (or, for a link, read) from,
+    and where that resource came from (None where the index does not know)."""
+    fetched = list(fetched or [])
+    records = []
+    for index, page in enumerate(evidence):
+        url = fetched[index] if index < len(fetched) else None
+        origin = origins.get(url) if url else None
+        linked = url is not None and human_page(url).split("#")[0].rstrip("/").lower() != page.rstrip("/").lower()
+        records.append(
+            {
+                "page": page,
+                "fetched": url,
+                "linked_from_fetched": linked,  # the evidence is a link in the fetched text
+                "repo": origin.target if origin else None,
+                "role": origin.role if origin else None,
+                "via": origin.via if origin else None,
+                "source": origin.source if origin else None,
+                "owner": origin.owner if origin else None,
+                "same_owner": origin.same_owner if origin else None,
+                "error": origin.error if origin else None,
+            }
+        )
+    return records
+
+
+def evidence_lines(record: dict[str, object], owners: list[str]) -> list[str]:
+    """`show`'s lines for one evidence item: the page, then where it came from."""
+    indent = f"  {'':<13} {'':<8}   "
+    lines = [f"  {'':<13} {'':<8} evidence: {record['page']}"]
+    if record["fetched"] is None:
+        return [*lines, f"{indent}fetched: not recorded"]
+    failed = f" (could not be read: {record['error']})" if record["error"] else ""
+    label = "a link in" if record["linked_from_fetched"] else "fetched"
+    lines.append(f"{indent}{label}: {record['fetched']}{failed}")
+    if record["repo"] is None:
+        return lines
+    whose = ""
+    if record["owner"] is not None:
+        entries = ", ".join(owners) or "none"
+        relation = "the same owner as" if record["same_owner"] else "another owner than"
+        whose = f"; {record['owner']} is {relation} the registry entry ({entries})"
+    source = f" ({record['source']})" if record["source"] else ""
+    lines.append(f"{indent}from {record['repo']}: {record['via']}{source}{whose}")
+    return lines
 
 
 def findings_lines(flags: Table, policy: Table) -> list[str]:

@@ -68,11 +68,6 @@ def safe_href(url: str) -> str | None:
     return esc(url) if scheme in ("http", "https") else None
 
 
-def is_unread(cell: CellData) -> bool:
-    """A grade resting on evidence that could not be read (the rule says so)."""
-    return cell.rule.endswith("_unreadable")
-
-
 def render_page(data: PageData) -> str:
     """The whole page, one string, no external resources."""
     when = f"{data.finished_at:%Y-%m-%d %H:%M} UTC" if data.finished_at else "date unknown"
@@ -151,7 +146,7 @@ def _grade_cell(cell: CellData | None) -> str:
     if cell is None:
         hover, grade, points, marks, evidence = "unknown: not graded in this run", "unknown", -1.0, "", ()
     else:
-        unread = is_unread(cell)
+        unread = cell.evidence_unknown
         hover = ("evidence could not be read: " if unread else "") + cell.reason
         grade, points, evidence = cell.grade, POINTS[cell.grade], cell.evidence
         marks = ' data-unread="true"' if unread else ""

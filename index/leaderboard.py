@@ -60,13 +60,55 @@ def leaderboard(connection: duckdb.DuckDBPyConnection, members: bool = False) ->
 
 def project_grades(connection: duckdb.DuckDBPyConnection, project: str) -> Table:
     cursor = connection.execute(
-        """SELECT criterion, grade, points, reason, evidence, rule, stale, stale_reason, graded_at
+        """SELECT criterion, grade, points, reason, evidence, rule, stale, stale_reason, graded_at,
+                  evidence_fetched, evidence_unknown
            FROM latest_grades WHERE lower(project) = lower(?)
            ORDER BY list_position(?, criterion)""",
         [project, list(CRITERIA)],
     )
     columns = [d[0] for d in cursor.description]
     return Table(columns, [tuple(row) for row in cursor.fetchall()])
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where one fetched resource of a project came from (a `project_resources` row),
+    and what its fetch came to."""
+
+    url: str
+    role: str
+    kind: str
+    target: str
+    page: str
+    owner: str | None
+    same_owner: bool | None
+    via: str
+    source: str | None
+    error: str | None  # why it could not be read; None when it was
+
+
+def project_origins(connection: duckdb.DuckDBPyConnection, project: str) -> dict[str, Origin]:
+    """Fetched URL -> where it came from, for one project of the latest complete run
+    (the first role it was fetched in)."""
+    rows = connection.execute(
+        """SELECT pr.url, pr.role, pr.kind, pr.target, pr.page, pr.owner, pr.same_owner, pr.via, pr.source,
+                  CASE WHEN r.status IS NULL THEN coalesce(r.error, 'not fetched') END
+           FROM project_resources pr
+           LEFT JOIN resources r ON r.run_id = pr.run_id AND r.url = pr.url
+           WHERE pr.run_id = (SELECT run_id FROM latest_run) AND lower(pr.project) = lower(?)
+           ORDER BY list_position(['model', 'github', 'base'], pr.role) NULLS LAST, pr.role""",
+        [project],
+    ).fetchall()
+    origins: dict[str, Origin] = {}
+    for *fields, error in rows:
+        # A replay's "not captured; nearest captured: ..." is for debugging captures.
+        origins.setdefault(fields[0], Origin(*fields, error.split(";")[0] if error else None))
+    return origins
+
+
+def entry_owners(origins: dict[str, Origin]) -> list[str]:
+    """The owners of a project's registry entries, as its origins name them."""
+    return list(dict.fromkeys(o.owner for o in origins.values() if o.source is None and o.owner))
 
 
 def paired_cells(
@@ -146,6 +188,7 @@ class CellData:
     reason: str
     evidence: tuple[str, ...]
     rule: str
+    evidence_unknown: bool = False  # rests on evidence that could not be read
 
 
 @dataclass(frozen=True)
@@ -180,10 +223,10 @@ def page_data(connection: duckdb.DuckDBPyConnection, members: bool = False) -> P
         "SELECT run_id, finished_at, rubric_version FROM latest_run"
     ).fetchone()
     cells: dict[str, dict[str, CellData]] = {}
-    for project, criterion, grade, reason, evidence, rule in connection.execute(
-        "SELECT project, criterion, grade, reason, evidence, rule FROM latest_grades"
+    for project, criterion, grade, reason, evidence, rule, unknown in connection.execute(
+        "SELECT project, criterion, grade, reason, evidence, rule, evidence_unknown FROM latest_grades"
     ).fetchall():
-        cells.setdefault(project, {})[criterion] = CellData(grade, reason, tuple(evidence), rule)
+        cells.setdefault(project, {})[criterion] = CellData(grade, reason, tuple(evidence), rule, bool(unknown))
     flags: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
     for project, flag, reason, evidence in connection.execute(
         "SELECT project, flag, reason, evidence FROM latest_flags ORDER BY project, flag"
@@ -286,12 +329,10 @@ def run_label(connection: duckdb.DuckDBPyConnection, run_id: int) -> str:
     return f"run {run_id} ({row[0]}, {row[1]:%Y-%m-%d %H:%M} UTC)"
 
 
-# A rule branch whose id ends so decided on evidence that could not be read (the rubric's
-# convention: e.g. modelcard.card_unreadable); such a grade is marked `unknown`.
-UNREADABLE_RULE_SUFFIX = "_unreadable"
-# The long leaderboard's leading columns (`rank` and `unknown` computed, the rest from
-# latest_grades); every other column of latest_grades follows, so a column added to
-# grades or projects reaches it without a change here.
+# The long leaderboard's leading columns (`rank` computed, the rest from latest_grades;
+# `evidence_unknown` is the grades' own, see index/provenance.py); every other column of
+# latest_grades follows, so a column added to grades or projects reaches it without a
+# change here.
 LONG_COLUMNS = (
     "rank",
     "project",
@@ -303,15 +344,12 @@ LONG_COLUMNS = (
     "reason",
     "evidence",
     "rule",
-    "unknown",
+    "evidence_unknown",
     "stale",
     "stale_reason",
     "graded_at",
 )
-_COMPUTED = {
-    "rank": "r.rank",
-    "unknown": f"suffix(g.rule, '{UNREADABLE_RULE_SUFFIX}') AS unknown",
-}
+_COMPUTED = {"rank": "r.rank"}
 
 
 def long_leaderboard(connection: duckdb.DuckDBPyConnection) -> Table:

@@ -23,6 +23,7 @@ from crawler.captures import CaptureFormatError, CaptureStore, CaptureWriter, ne
 from crawler.crawl import Fetchers, crawl_all
 from crawler.discover import ListingQuery
 from crawler.http import HttpCore, HttpPolicy
+from crawler.pages import human_page
 from crawler.politeness import Clock
 from crawler.previous import PreviousRun, Validators
 from crawler.results import ProjectCrawl
@@ -32,6 +33,7 @@ from index.evidence.project import ProjectEvidence, extract
 from index.families import Edge, Tracked, families, lineage
 from index.flags import openness_flags
 from index.policy import policy_indicators
+from index.provenance import CrawlView, ResourceOrigin, resource_origins, trace
 from index.registry import Project
 from index.rubric.criteria import grade_project
 from index.rubric.grades import RUBRIC_VERSION, Grade
@@ -144,6 +146,7 @@ class Assessment:
     grades: list[store.GradeRow]
     flags: list[store.FlagRow]
     policy: store.PolicyRow
+    resources: list[ResourceOrigin] = field(default_factory=list)  # project_resources rows
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,7 @@ def _store_run(
         kept_projects=kept,
         families=grouped[0],
         family_members=grouped[1],
+        project_resources=[row for a in assessed.values() for row in a.resources],
     )
     failures = sorted((r["url"], f"{r['error_kind']}: {r['error']}") for r in resources if r["error"])
     return RefreshResult(run.run_id, status, summary, failures, stale)
@@ -276,44 +280,61 @@ def assess(crawl: ProjectCrawl) -> Assessment:
     """Grades, flags and policy indicators of one crawled project: pure functions of its evidence."""
     evidence = extract(crawl)
     grades = grade_project(evidence)
+    view = CrawlView(crawl)
     return Assessment(
-        grades=[_grade_row(crawl.project_id, grade) for grade in grades],
+        grades=[_grade_row(crawl.project_id, grade, view) for grade in grades],
         flags=[
-            store.FlagRow(crawl.project_id, flag.kind, flag.reason, list(flag.evidence))
+            store.FlagRow(
+                crawl.project_id,
+                flag.kind,
+                flag.reason,
+                [human_page(url) for url in flag.evidence],
+                [view.fetched_for(url) for url in flag.evidence],
+            )
             for flag in openness_flags(evidence, grades)
         ],
-        policy=_policy_row(crawl.project_id, evidence, grades),
+        policy=_policy_row(crawl.project_id, evidence, grades, view),
+        resources=resource_origins(view),
     )
 
 
-def _grade_row(project: str, grade: Grade) -> store.GradeRow:
+def _grade_row(project: str, grade: Grade, view: CrawlView) -> store.GradeRow:
+    """The stored grade: evidence as the pages a person opens, each with the URL it was
+    fetched from, and whether it rests on evidence that could not be read."""
+    traced = trace(grade, view)
     return store.GradeRow(
         project=project,
         criterion=grade.criterion,
         grade=grade.grade,
         points=grade.points,
-        evidence=list(grade.evidence),
-        reason=grade.reason,
+        evidence=traced.evidence,
+        reason=traced.reason,
         rule=grade.rule,
         rubric_version=RUBRIC_VERSION,
+        evidence_fetched=traced.fetched,
+        evidence_unknown=traced.unknown,
     )
 
 
-def _policy_row(project: str, evidence: ProjectEvidence, grades: list[Grade]) -> store.PolicyRow:
+def _policy_row(project: str, evidence: ProjectEvidence, grades: list[Grade], view: CrawlView) -> store.PolicyRow:
+    """The EU AI Act indicators, their sources as pages with the URLs they were read from."""
     indicators = policy_indicators(evidence, grades)
     parameters, tokens = indicators.compute.parameters, indicators.compute.tokens
+    parameters_url, tokens_url = parameters.url if parameters else None, tokens.url if tokens else None
     return store.PolicyRow(
         project=project,
         exemption=indicators.exemption,
         exemption_reason=indicators.exemption_reason,
         parameters=parameters.value if parameters else None,
         parameters_source=parameters.source if parameters else None,
-        parameters_url=parameters.url if parameters else None,
+        parameters_url=human_page(parameters_url) if parameters_url else None,
         training_tokens=tokens.value if tokens else None,
         tokens_source=tokens.source if tokens else None,
-        tokens_url=tokens.url if tokens else None,
+        tokens_url=human_page(tokens_url) if tokens_url else None,
         training_flops=indicators.compute.flops,
         systemic_risk=indicators.compute.systemic_risk,
+        parameters_fetched=view.fetched_for(parameters_url) if parameters_url else None,
+        tokens_fetched=view.fetched_for(tokens_url) if tokens_url else None,
     )
 
 

@@ -23,6 +23,8 @@ from typing import Any
 
 import duckdb
 
+from crawler.pages import human_page
+
 DEFAULT_DB = "openness.duckdb"
 # Seconds to wait for another process's lock on the index file: a reader briefly (a
 # refresh's writes take moments), a refresh long (it holds finished work).
@@ -31,7 +33,7 @@ WRITE_WAIT = 600.0
 log = logging.getLogger(__name__)
 
 # Named migrations, applied in order and recorded in schema_migrations.
-MIGRATIONS: tuple[tuple[str, str], ...] = (
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         "create core tables",
         """
@@ -174,6 +176,34 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             SELECT * FROM family_members WHERE run_id = (SELECT run_id FROM latest_run);
         """,
     ),
+    (
+        "evidence as pages, with provenance and unknowns",
+        """
+        ALTER TABLE grades ADD COLUMN evidence_fetched VARCHAR[];  -- the URL each evidence item was read from
+        ALTER TABLE grades ADD COLUMN evidence_unknown BOOLEAN DEFAULT false;  -- rests on evidence not read
+        ALTER TABLE flags ADD COLUMN evidence_fetched VARCHAR[];
+        ALTER TABLE policy ADD COLUMN parameters_fetched VARCHAR;  -- the URL parameters_url was read from
+        ALTER TABLE policy ADD COLUMN tokens_fetched VARCHAR;
+        CREATE TABLE project_resources (
+            run_id INTEGER NOT NULL,
+            project VARCHAR NOT NULL,
+            url VARCHAR NOT NULL,             -- as fetched: resources.url
+            role VARCHAR NOT NULL,            -- model | base | dataset | github | linked_* | arxiv | pypi
+            kind VARCHAR NOT NULL,            -- hf_model | hf_card | hf_dataset | ... | arxiv | pypi
+            target VARCHAR NOT NULL,          -- owner/name, arXiv id or package name
+            page VARCHAR NOT NULL,            -- the page a person opens
+            owner VARCHAR,                    -- Hub / GitHub owner of a repo
+            same_owner BOOLEAN,               -- that owner is a registry entry's owner
+            via VARCHAR NOT NULL,             -- why the crawl fetched it for the project
+            source VARCHAR,                   -- fetched URL of what named or linked it (NULL: the registry)
+            PRIMARY KEY (run_id, project, url, role)
+        );
+        -- Before this, the rubric's *_unreadable rule branches were the only mark.
+        UPDATE grades SET evidence_unknown = suffix(rule, '_unreadable');
+        """,
+        # Older runs stored the fetched URLs as evidence: they become the provenance.
+        "_evidence_as_pages",
+    ),
 )
 
 
@@ -250,6 +280,10 @@ class GradeRow:
     reason: str
     rule: str
     rubric_version: str
+    # The URL each evidence item (a page) was read from, in order; None where no fetched
+    # resource holds it. Empty: not known (rows written without provenance).
+    evidence_fetched: Sequence[str | None] = ()
+    evidence_unknown: bool = False  # rests on evidence that could not be read
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +292,7 @@ class FlagRow:
     flag: str
     reason: str
     evidence: Sequence[str]
+    evidence_fetched: Sequence[str | None] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +308,8 @@ class PolicyRow:
     tokens_url: str | None
     training_flops: float | None
     systemic_risk: str
+    parameters_fetched: str | None = None  # the URL the parameters_url page was read from
+    tokens_fetched: str | None = None
 
 
 def as_row(record: Any) -> dict[str, Any]:
@@ -352,11 +389,44 @@ def open_readonly(path: Path, *, locked: bool = False) -> Iterator[duckdb.DuckDB
     if not path.exists():
         raise StoreError(f"{path}: no index database here; run `openness refresh` first (or pass --db)")
     config: dict[str, str | bool | int | float | list[str]] = {"enable_external_access": "false"} if locked else {}
-    connection = _connect(path, lock_wait("OPENNESS_READ_WAIT", READ_WAIT), read_only=True, locked=locked, **config)
+    wait = lock_wait("OPENNESS_READ_WAIT", READ_WAIT)
+    connection = _connect(path, wait, read_only=True, locked=locked, **config)
+    if pending_migrations(connection):
+        # An index written by an older version: bring its schema up to date once, so
+        # that every reader sees the columns it expects.
+        connection.close()
+        with open_writable(path, wait):
+            pass
+        connection = _connect(path, wait, read_only=True, locked=locked, **config)
     try:
         yield connection
     finally:
         connection.close()
+
+
+def _evidence_as_pages(connection: duckdb.DuckDBPyConnection) -> None:
+    """Rows written before evidence was stored as pages: what they hold as evidence is
+    what was fetched; the evidence becomes each one's page (crawler.pages)."""
+    for table in ("grades", "flags"):
+        urls = [row[0] for row in connection.execute(f"SELECT DISTINCT unnest(evidence) FROM {table}").fetchall()]
+        pages = [human_page(url) for url in urls]
+        connection.execute(
+            f"""UPDATE {table} SET evidence_fetched = evidence,
+                   evidence = list_transform(evidence, lambda u: coalesce(map_extract_value(MAP($1, $2), u), u))""",
+            [urls, pages],
+        )
+    for column, fetched in (("parameters_url", "parameters_fetched"), ("tokens_url", "tokens_fetched")):
+        query = f"SELECT DISTINCT {column} FROM policy WHERE {column} IS NOT NULL"
+        urls = [row[0] for row in connection.execute(query).fetchall()]
+        connection.execute(
+            f"UPDATE policy SET {fetched} = {column}, {column} = coalesce(map_extract_value(MAP($1, $2), {column}), "
+            f"{column})",
+            [urls, [human_page(url) for url in urls]],
+        )
+
+
+# Python steps of migrations, named in MIGRATIONS (after the migration's SQL).
+_MIGRATION_STEPS = {"_evidence_as_pages": _evidence_as_pages}
 
 
 def migrate(connection: duckdb.DuckDBPyConnection) -> None:
@@ -364,13 +434,24 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> None:
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
     )
     applied = {row[0] for row in connection.execute("SELECT version FROM schema_migrations").fetchall()}
-    for version, (name, sql) in enumerate(MIGRATIONS, start=1):
+    for version, (name, sql, *steps) in enumerate(MIGRATIONS, start=1):
         if version in applied:
             continue
         connection.execute("BEGIN TRANSACTION")
         connection.execute(sql)
+        for step in steps:
+            _MIGRATION_STEPS[step](connection)
         connection.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utc_now_naive()])
         connection.execute("COMMIT")
+
+
+def pending_migrations(connection: duckdb.DuckDBPyConnection) -> bool:
+    """The file's schema is older than this version's (a read-only reader cannot migrate it)."""
+    try:
+        row = connection.execute("SELECT count(*) FROM schema_migrations").fetchone()
+    except duckdb.CatalogException:
+        return True
+    return (row[0] if row else 0) < len(MIGRATIONS)
 
 
 def begin_run(path: Path, *, mode: str, registry: str, capture_path: str, rubric_version: str) -> int:
@@ -401,6 +482,7 @@ def complete_run(
     kept_projects: Sequence[str] = (),
     families: Sequence[Any] = (),
     family_members: Sequence[Any] = (),
+    project_resources: Sequence[Any] = (),
 ) -> None:
     """Write everything of a run and mark it `status`, all in one transaction. The
     `kept_projects` (stale, their shown grades kept) keep their shown flags and policy
@@ -415,6 +497,7 @@ def complete_run(
             _insert_columns(connection, "policy", run_id, policy)
             _insert_columns(connection, "families", run_id, families)
             _insert_columns(connection, "family_members", run_id, family_members)
+            _insert_columns(connection, "project_resources", run_id, project_resources)
             _copy_shown_findings(connection, run_id, kept_projects)
             connection.execute(
                 "UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE run_id = ?",
@@ -533,14 +616,17 @@ def visible_grades(path: Path, projects: Sequence[str]) -> dict[str, ShownGrades
             [run_id, list(projects)],
         ).fetchall()
         rows = connection.execute(
-            """SELECT project, criterion, grade, points, evidence, reason, rule, rubric_version FROM grades
+            """SELECT project, criterion, grade, points, evidence, reason, rule, rubric_version,
+                      evidence_fetched, evidence_unknown FROM grades
                WHERE run_id = ? AND list_contains(?, project) ORDER BY project, criterion""",
             [run_id, list(projects)],
         ).fetchall()
     grades: dict[str, list[GradeRow]] = {}
-    for project, criterion, grade, points, evidence, reason, rule, version in rows:
+    for project, criterion, grade, points, evidence, reason, rule, version, fetched, unknown in rows:
         grades.setdefault(project, []).append(
-            GradeRow(project, criterion, grade, points, list(evidence), reason, rule, version)
+            GradeRow(
+                project, criterion, grade, points, list(evidence), reason, rule, version, list(fetched or []), unknown
+            )
         )
     return {
         project: ShownGrades(graded_at, tuple(grades.get(project, ())))

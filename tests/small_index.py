@@ -3,7 +3,7 @@ exact contents (hostile crawled text, known grade changes) without crawling."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from index import store
@@ -21,10 +21,12 @@ def add_run(
     names: Mapping[str, str] | None = None,
     rules: Mapping[tuple[str, str], str] | None = None,
     flags: Mapping[str, tuple[tuple[str, str, tuple[str, ...]], ...]] | None = None,
+    unknown: Collection[tuple[str, str]] = (),
 ) -> int:
     """One run: project -> criterion -> (grade, reason, evidence). Criteria not given are
     `closed` with a plain reason; a criterion's rule is `CRITERION.rule` unless `rules`
-    names it; `flags` gives a project's (flag, reason, evidence) open-washing flags."""
+    names it; `flags` gives a project's (flag, reason, evidence) open-washing flags;
+    `unknown` the (project, criterion) grades resting on evidence that could not be read."""
     run_id = store.begin_run(db, mode="replay", registry="test", capture_path="test", rubric_version=RUBRIC_VERSION)
     projects = [
         store.ProjectRow(
@@ -53,6 +55,8 @@ def add_run(
                     reason,
                     (rules or {}).get((project, criterion), f"{criterion}.rule"),
                     RUBRIC_VERSION,
+                    evidence_fetched=list(evidence),
+                    evidence_unknown=(project, criterion) in unknown,
                 )
             )
     flag_rows = [

@@ -359,8 +359,8 @@ def test_long_leaderboard_has_one_row_per_project_and_criterion(tmp_path: Path) 
         "beta": {"license": ("partial", "custom licence", ("https://b/LICENSE",))},
     }
     add_run(db, grades, stale=frozenset({"beta"}))
-    with duckdb.connect(str(db)) as connection:  # as the rubric names a grade on unreadable evidence
-        connection.execute("UPDATE grades SET rule = 'modelcard.card_unreadable' WHERE criterion = 'modelcard'")
+    with duckdb.connect(str(db)) as connection:  # as a refresh marks a grade resting on unread evidence
+        connection.execute("UPDATE grades SET evidence_unknown = true WHERE criterion = 'modelcard'")
     code, out, _ = invoke("leaderboard", "--long", "--db", str(db), "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and len(rows) == 2 * 14
@@ -368,8 +368,8 @@ def test_long_leaderboard_has_one_row_per_project_and_criterion(tmp_path: Path) 
     alpha = next(row for row in rows if row["project"] == "alpha" and row["criterion"] == "license")
     assert (alpha["rank"], alpha["grade"], alpha["points"], alpha["reason"]) == ("1", "open", "1", "MIT licence")
     assert alpha["evidence"] == "https://a/LICENSE https://a/README" and alpha["stale"] == "false"
-    assert alpha["unknown"] == "false"
-    assert {row["unknown"] for row in rows if row["criterion"] == "modelcard"} == {"true"}
+    assert alpha["evidence_unknown"] == "false"
+    assert {row["evidence_unknown"] for row in rows if row["criterion"] == "modelcard"} == {"true"}
     beta = next(row for row in rows if row["project"] == "beta" and row["criterion"] == "license")
     assert (beta["rank"], beta["stale"], beta["stale_reason"]) == ("2", "true", "key resources failed")
     code, out, _ = invoke("leaderboard", "--long", "--db", str(db), "--format", "json")
@@ -412,7 +412,17 @@ def test_readme_documents_every_table_and_view(tmp_path: Path) -> None:
 def test_readme_worked_queries_run_and_answer(tmp_path: Path) -> None:
     db = tmp_path / "index.duckdb"
     add_run(db, {"alpha": {"license": ("closed", "no OSI-approved license (llama2)", ("https://hf.co/a",))}})
-    add_run(db, {"alpha": {"license": ("partial", "some open", ("https://hf.co/a",))}, "beta": {}})
+    run = add_run(
+        db,
+        {"alpha": {"license": ("partial", "some open", ("https://hf.co/a",))}, "beta": {}},
+        unknown={("alpha", "modelcard")},
+    )
+    with duckdb.connect(str(db)) as connection:  # a resource fetched from another owner's repo
+        connection.execute(
+            "INSERT INTO project_resources VALUES (?, 'alpha', 'https://api.github.com/repos/x/y', 'linked_github', "
+            "'github_repo', 'x/y', 'https://github.com/x/y', 'x', false, 'linked from the card of a/a', NULL)",
+            [run],
+        )
     blocks = re.findall(r"```sql\n(.*?)```", readme_database_section(), re.S)
     assert len(blocks) >= 4
     for sql in blocks:

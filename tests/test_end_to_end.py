@@ -180,7 +180,7 @@ def known_grades(db: Path) -> dict[tuple[str, str], str]:
     code, stdout, stderr = invoke("leaderboard", "--long", "--db", str(db), "--format", "csv")
     assert code == 0, stderr
     rows = csv.DictReader(io.StringIO(stdout))
-    return {(r["project"], r["criterion"]): r["grade"] for r in rows if r["unknown"] == "false"}
+    return {(r["project"], r["criterion"]): r["grade"] for r in rows if r["evidence_unknown"] == "false"}
 
 
 def test_interrupted_run_leaves_the_previous_leaderboard(

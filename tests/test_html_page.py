@@ -102,6 +102,7 @@ def test_stale_unknown_flags_and_unsafe_links_are_marked(tmp_path: Path) -> None
         },
         stale=frozenset({"alpha"}),
         rules={("beta", "llmweights"): "llmweights.named_unreadable"},
+        unknown={("beta", "llmweights")},
         flags={"gamma": (("open_source_claim", "calls itself open source", ("https://huggingface.co/g/g",)),)},
     )
     text = html_page(db, tmp_path).read_text(encoding="utf-8")
