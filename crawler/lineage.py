@@ -9,13 +9,17 @@ Findings, each a pure function over card text (never raising):
   its name, or linked by the card: "function/tool calls" is prose), or, after the
   phrases that can only name a model, a bare model name (read as the card owner's repo);
 - a *lineage label*: a card field naming the base ("Base Model: X", "Backbone Model: X",
-  "Finetuned from model: X", "Instruction tuned from: [X](link)");
+  "Finetuned from model: X", "Instruction tuned from: [X](link)"), also as a key-value
+  table row ("| Base model | X |");
 - a *sibling base*: a link to a model of the same owner whose name marks it as the
-  family's base (`…-base`), from a card whose own name does not.
+  family's base (`…-base`, or this model's name less its tuned suffix: `Acme-7B` from
+  `Acme-7B-Instruct`), from a card whose own name does not.
 
 What the phrase is followed by decides: "fine-tuned on" names data as often as a model,
-so after it only a Hub model link or an `owner/name` counts; "for fine-tuning purposes"
-says nothing about where the model came from.
+so after it only a Hub model link or an `owner/name` with a parameter count counts, and
+an unresolved name is never taken for a base; after the other phrases that may name
+something else ("based on SentencePiece-BPE"), an unlinked name counts only with a size
+or version in it; "for fine-tuning purposes" says nothing about where the model came from.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ _MADE_FROM = (
     r"fine-?\s?tuned\s+(?:(?:version|variant|model)\s+)?(?:of|from)",
     r"(?:instruction|instruct|chat|dpo|sft|rlhf)[- ]?(?:fine-?)?tuned\s+(?:version\s+of|from)",
     r"fine-?\s?tune\s+of",
+    r"fine-?\s?tuned\s+on(?:\s+top\s+of)?",
     r"tuned\s+from",
     r"based\s+on(?:\s+top\s+of)?",
     r"built\s+(?:on(?:\s+top\s+of)?|upon|from)",
@@ -54,6 +59,10 @@ _MADE_FROM = (
 _NAMES_A_MODEL = re.compile(
     r"(?:version|variant|derivative|continuation)\s+of|initiali[sz]ed\s+(?:from|by|with)|tuned\s+from", re.I
 )
+# "fine-tuned on X" names the data as often as the model: X counts only as a Hub model
+# link, an owner/name with a parameter count in its name, or a name that resolves to one.
+_MAY_NAME_DATA = re.compile(r"fine-?\s?tuned\s+on(?!\s+top)", re.I)
+_PARAMETER_COUNT = re.compile(r"(?<![A-Za-z])\d+(?:\.\d+)?(?:x\d+)?[BbMm](?![A-Za-z])")
 MADE_FROM = re.compile(r"\b(?:" + "|".join(_MADE_FROM) + r")(?:\b|(?=\())", re.I)
 # "基于 X 训练" (trained based on X): the model is the first Latin name before the clause ends.
 MADE_FROM_CJK = re.compile(r"基于|基於")
@@ -61,12 +70,13 @@ MADE_FROM_CJK = re.compile(r"基于|基於")
 NAME_THEN_FINE_TUNE = re.compile(r"\b([A-Z][A-Za-z]*(?:[ -]\d[\w.]*)+)\s+fine[- ]?tune\b")
 _CJK_NAME = re.compile(r"^[^，。；\n]{0,20}?([A-Za-z][\w.-]*\d[\w.-]*)")
 # "Base Model: X", "- **Finetuned from model:** X", "Instruction tuned from: [X](url)"
-LINEAGE_LABEL = re.compile(
-    r"^[\s>*_-]*(?:base\s+model|backbone(?:\s+model)?|parent\s+model|"
+_LABEL = (
+    r"(?:base\s+model|backbone(?:\s+model)?|parent\s+model|"
     r"(?:fine-?\s?tuned|instruction[- ]tuned|tuned|trained|distilled)\s+from(?:\s+model)?)"
-    r"[\s*_]*[:：][\s*_]*(?P<value>\S.*)$",
-    re.I | re.M,
 )
+LINEAGE_LABEL = re.compile(rf"^[\s>*_-]*{_LABEL}[\s*_]*[:：][\s*_]*(?P<value>\S.*)$", re.I | re.M)
+# "| Base model | [X](url) |": a key-value table row whose first cell is such a label.
+LINEAGE_TABLE_ROW = re.compile(rf"^\s*\|[\s*_]*{_LABEL}[\s*_]*\|(?P<value>[^|\n]*)", re.I | re.M)
 # A statement's model comes within the same sentence, shortly after its phrase.
 _SPAN = 160
 _SENTENCE_END = re.compile(r"[.!?。](?:\s|$)|\n\s*\n")
@@ -121,17 +131,24 @@ def unlinked_base_names(card: str, repo_id: str) -> list[str]:
 
 def _statements(card: str, repo_id: str) -> Iterable[tuple[list[str], str | None]]:
     """(Hub ids, bare name) per lineage label or statement of the card."""
-    names = _BareNames(
-        repo_id.split("/")[0], {m.split("/")[-1].lower(): m for m in links.hf_models(card)}, repo_id.split("/")[-1]
-    )
-    for match in LINEAGE_LABEL.finditer(card):
+    linked = links.hf_models(card)
+    names = _BareNames(repo_id.split("/")[0], linked, repo_id.split("/")[-1])
+    for match in [*LINEAGE_LABEL.finditer(card), *LINEAGE_TABLE_ROW.finditer(card)]:
         yield _models_in(match.group("value"), names, guess=True)
     for match in MADE_FROM.finditer(card):
         span = card[match.end() : match.end() + _SPAN]
         end = _SENTENCE_END.search(_without_urls(span))
         span = span[: end.start()] if end else span
-        ids, name = _models_in(span, names, guess=bool(_NAMES_A_MODEL.search(match.group(0))))
-        yield ids[:1], name
+        phrase = match.group(0)
+        ids, name = _models_in(span, names, guess=bool(_NAMES_A_MODEL.search(phrase)))
+        if _MAY_NAME_DATA.fullmatch(phrase):
+            # only what resolves is a model; an unresolved name is as likely the data
+            yield [m for m in ids[:1] if m.lower() in names.linked_ids or _PARAMETER_COUNT.search(m)], None
+        elif _NAMES_A_MODEL.search(phrase) or name is None or _MODEL_LIKE_NAME.search(name):
+            yield ids[:1], name
+        else:
+            # "based on SentencePiece-BPE": a model's name carries a size or a version
+            yield ids[:1], None
     for match in NAME_THEN_FINE_TUNE.finditer(card):
         yield [], match.group(1)
     for match in MADE_FROM_CJK.finditer(card):
@@ -152,9 +169,10 @@ class _BareNames:
     name is the card's own model name less its tuned suffix ("Falcon-180B-Chat ... based
     on Falcon-180B"), spelled as the card's repo id spells it."""
 
-    def __init__(self, owner: str, linked: dict[str, str], own_name: str = "") -> None:
-        self.owner, self.linked, self.own_name = owner, linked, own_name
-        self.linked_ids = {m.lower() for m in linked.values()}
+    def __init__(self, owner: str, linked: list[str], own_name: str = "") -> None:
+        self.owner, self.own_name = owner, own_name
+        self.linked = {m.split("/")[-1].lower(): m for m in linked}
+        self.linked_ids = {m.lower() for m in linked}
 
     def resolve(self, name: str, *, guess: bool) -> str | None:
         if name.lower() in self.linked:
@@ -208,14 +226,22 @@ def _plausible_repo_id(candidate: str, names: _BareNames) -> bool:
 
 
 def _sibling_bases(card: str, repo_id: str) -> list[str]:
+    """Same-owner links to the family's base: a `…-base` repo, or the repo named as this
+    model less its tuned suffix (`Acme-7B` from `Acme-7B-Instruct`)."""
     owner, name = repo_id.split("/")[0].lower(), repo_id.split("/")[-1]
     if _BASE_NAME.search(name):
         return []
     return [
         m
         for m in links.hf_models(card or "")
-        if m.split("/")[0].lower() == owner and _BASE_NAME.search(m.split("/")[-1])
+        if m.split("/")[0].lower() == owner and (_BASE_NAME.search(m.split("/")[-1]) or _is_family_of(m, name))
     ]
+
+
+def _is_family_of(model: str, own_name: str) -> bool:
+    """`model` is named as `own_name` less its tuned suffix."""
+    family = model.split("/")[-1]
+    return own_name.lower().startswith(family.lower()) and bool(_TUNED_SUFFIX.match(own_name[len(family) :]))
 
 
 _MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)\s]*\)|https?://\S+")

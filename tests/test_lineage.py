@@ -206,3 +206,94 @@ def test_a_card_stated_lineage_is_followed_to_the_base(tmp_path: Path) -> None:
     grades = {row["criterion"]: row for row in json.loads(shown.stdout)}
     assert grades["llmweights"]["grade"] == "open"
     assert grades["llmweights"]["evidence"] == [f"{HUB}/lab/Lm-2B-Base"]
+
+
+# The forms in which cards of systems outside the calibration sets name their base
+# (issue 10, failure class 1), one hand-written snippet each.
+@pytest.mark.parametrize(
+    ("card", "repo_id", "bases"),
+    [
+        # "fine-tuned on X" where X is a model: a Hub link or an owner/name of a model's shape
+        (
+            "Acme-7B-Chat is fine-tuned on [Mistral-7B](https://huggingface.co/mistralai/Mistral-7B-v0.1) with DPO.",
+            "acme/Acme-7B-Chat",
+            ["mistralai/Mistral-7B-v0.1"],
+        ),
+        (
+            "This model was fine-tuned on meta-llama/Llama-2-13b-hf using QLoRA.",
+            "acme/Acme-13B",
+            ["meta-llama/Llama-2-13b-hf"],
+        ),
+        # "based on X", "built upon X" with a link
+        (
+            "Acme-Coder is based on [StarCoder2-15B](https://huggingface.co/bigcode/starcoder2-15b).",
+            "acme/Acme-Coder",
+            ["bigcode/starcoder2-15b"],
+        ),
+        (
+            "Acme-Math is built upon [Qwen2.5-Math-7B](https://huggingface.co/Qwen/Qwen2.5-Math-7B) with RL.",
+            "acme/Acme-Math",
+            ["Qwen/Qwen2.5-Math-7B"],
+        ),
+        # labels, bold or not
+        ("**Backbone Model**: Qwen/Qwen2.5-7B-Instruct", "acme/Acme-R1", ["Qwen/Qwen2.5-7B-Instruct"]),
+        (
+            "- Instruction tuned from: [Acme-7B](https://huggingface.co/acme/Acme-7B)",
+            "acme/Acme-7B-it",
+            ["acme/Acme-7B"],
+        ),
+        # a key-value table row
+        (
+            "| Property | Value |\n|---|---|\n"
+            "| Base model | [Llama-3-8B](https://huggingface.co/meta-llama/Meta-Llama-3-8B) |\n",
+            "acme/Acme-8B",
+            ["meta-llama/Meta-Llama-3-8B"],
+        ),
+        (
+            "| **Base Model** | mistralai/Mistral-7B-v0.1 |\n| License | Apache 2.0 |",
+            "acme/Zeph",
+            ["mistralai/Mistral-7B-v0.1"],
+        ),
+        ("| Finetuned from | `01-ai/Yi-34B` |", "acme/Yi-Chat", ["01-ai/Yi-34B"]),
+        # a link to the same owner's repo named as this model less its tuned suffix
+        (
+            "Weights of the pre-trained model: [Acme-7B](https://huggingface.co/acme/Acme-7B).",
+            "acme/Acme-7B-Instruct",
+            ["acme/Acme-7B"],
+        ),
+    ],
+)
+def test_the_forms_unseen_cards_name_their_base_in(card: str, repo_id: str, bases: list[str]) -> None:
+    assert bases_named_in_card(card, repo_id) == bases
+
+
+@pytest.mark.parametrize(
+    ("card", "repo_id"),
+    [
+        # "fine-tuned on X" where X is data
+        ("Acme-7B-Chat is fine-tuned on UltraChat-200k and OpenHermes-2.5.", "acme/Acme-7B-Chat"),
+        ("Fine-tuned on HuggingFaceH4/ultrachat_200k.", "acme/Acme-7B-Chat"),
+        # an architecture, a method, a library
+        ("Acme is based on the transformer architecture with rotary embeddings.", "acme/Acme-7B"),
+        ("The tokenizer is based on SentencePiece-BPE with a 64k vocabulary.", "acme/Acme-7B"),
+        # a table that names no base
+        ("| Model | Size |\n|---|---|\n| Acme-7B | 7B |", "acme/Acme-7B-Chat"),
+        ("| Base model | - |", "acme/Acme-7B-Chat"),
+        # the same owner's link to a larger sibling or another version is no base
+        ("See also [Acme-70B-Instruct](https://huggingface.co/acme/Acme-70B-Instruct).", "acme/Acme-7B-Instruct"),
+        ("Previous version: [Acme-7B](https://huggingface.co/acme/Acme-7B).", "acme/Acme-7B-v2"),
+    ],
+)
+def test_the_forms_that_name_no_base(card: str, repo_id: str) -> None:
+    assert bases_named_in_card(card, repo_id) == []
+
+
+@pytest.mark.parametrize(
+    ("card", "names"),
+    [
+        ("Acme-7B-Chat is fine-tuned on UltraChat-200k and OpenHermes-2.5.", []),
+        ("The tokenizer is based on SentencePiece-BPE with a 64k vocabulary.", []),
+    ],
+)
+def test_data_and_methods_are_not_unlinked_bases(card: str, names: list[str]) -> None:
+    assert unlinked_base_names(card, "acme/Acme-7B-Chat") == names
