@@ -72,6 +72,17 @@ def test_a_paper_documents_a_model_when_its_abstract_speaks_of_design_or_trainin
     assert af.paper_documents_a_model(paper("Nimbus", summary)) is documents
 
 
+def test_a_paper_titled_after_a_dataset_is_about_data_though_it_reports_models() -> None:
+    corpus = paper(
+        "The Nimbus Web Corpus for Nimbus LLM: Filtered Web Data Only",
+        "Properly filtered web data alone leads to powerful models: we pre-train transformers "
+        "with 1 billion parameters on 350 billion tokens of it.",
+    )
+    assert corpus.topics & af.MODEL_TOPICS
+    assert not af.paper_documents_a_model(corpus)
+    assert af.paper_documents_a_model(replace(corpus, title="Nimbus: Open Models Trained on Web Data Only"))
+
+
 def test_the_makers_papers_and_a_bases_papers_are_told_apart() -> None:
     ev = tuned_on_other_labs_base(papers=(MODEL_PAPER, BASE_PAPER, DATA_PAPER))
     assert af.makers_model_papers(ev) == (MODEL_PAPER,)

@@ -8,13 +8,16 @@ None looks at a project's name or id.
 
 from __future__ import annotations
 
+import re
+
 from index.evidence.papers import Paper
 from index.evidence.project import ProjectEvidence, RepoEvidence
 from index.rubric import helpers as h
 
 FINDINGS: dict[str, str] = {
     "paper_documents_a_model": "the paper's abstract speaks of a model's design or of one of its "
-    "training stages; a paper about data alone (a corpus, a dialogue dataset) documents no architecture",
+    "training stages, and its title does not present a dataset, corpus or benchmark: a paper about "
+    "data (the corpus a model was trained on, a dialogue dataset) documents no architecture",
     "makers_model_papers": "the system's papers that document a model and name the makers' own "
     "models: their account of the design and of how they trained it",
     "base_model_papers": "the system's papers that document a model but name only a base another "
@@ -27,10 +30,13 @@ FINDINGS: dict[str, str] = {
 
 # Topics of `papers.paper_topics` that document a model rather than the data it used.
 MODEL_TOPICS = frozenset({"architecture", "pretraining", "finetuning", "rlhf"})
+# A title presenting data: the paper's subject is the data, even when its abstract reports
+# the models trained on it ("The RefinedWeb Dataset for Falcon LLM").
+DATA_TITLE = re.compile(r"\b(?:datasets?|corpus|corpora|benchmarks?)\b", re.IGNORECASE)
 
 
 def paper_documents_a_model(paper: Paper) -> bool:
-    return bool(paper.topics & MODEL_TOPICS)
+    return bool(paper.topics & MODEL_TOPICS) and not DATA_TITLE.search(paper.title)
 
 
 def makers_model_papers(ev: ProjectEvidence) -> tuple[Paper, ...]:
