@@ -49,7 +49,9 @@ def clock() -> FakeClock:
 @pytest.fixture
 def core(capture_server: CaptureServer, clock: FakeClock, tmp_path: Path) -> Iterator[HttpCore]:
     capture_server.store = CaptureStore()
-    policy = HttpPolicy(timeout=0.4, backoff_base=0.5, max_wait=120.0)
+    # A timeout well above a loopback answer on a loaded machine (a healthy answer must
+    # never time out), well below the stalls the timeout tests serve.
+    policy = HttpPolicy(timeout=0.8, backoff_base=0.5, max_wait=120.0)
     http = HttpCore(policy=policy, clock=clock, recorder=CaptureWriter(tmp_path / "run.jsonl"))
     yield http
     http.close()
@@ -138,13 +140,13 @@ def test_an_answer_slower_than_the_timeout_is_abandoned_and_retried(
     core: HttpCore, capture_server: CaptureServer
 ) -> None:
     serve(capture_server, answer(REPO, {"full_name": "acme/widget"}))
-    capture_server.fail(REPO, stall(1.5))
+    capture_server.fail(REPO, stall(2.0))
     assert core.get(REPO).status == 200
     assert capture_server.requests[REPO] == 2 and core.stats.counters["retries"] == 1
 
 
 def test_an_answer_that_never_comes_in_time_is_a_timeout(core: HttpCore, capture_server: CaptureServer) -> None:
-    capture_server.fail(REPO, *[stall(1.0)] * 4)
+    capture_server.fail(REPO, *[stall(1.6)] * 4)
     with pytest.raises(FetchError) as failed:
         core.get(REPO)
     assert failed.value.kind == "timeout" and capture_server.requests[REPO] == 4
