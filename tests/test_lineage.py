@@ -12,6 +12,9 @@ from typer.testing import CliRunner
 
 from cli import app
 from crawler.lineage import bases_named_in_card, unlinked_base_names
+from index.evidence.project import DatasetEvidence
+from index.rubric import helpers as h
+from tests.test_rubric import model, project
 
 HUB = "https://huggingface.co"
 
@@ -297,3 +300,16 @@ def test_the_forms_that_name_no_base(card: str, repo_id: str) -> None:
 )
 def test_data_and_methods_are_not_unlinked_bases(card: str, names: list[str]) -> None:
     assert unlinked_base_names(card, "acme/Acme-7B-Chat") == names
+
+
+def test_a_weight_diff_is_a_tuned_model_not_its_own_base() -> None:
+    """A `-wdiff` / `-delta` repo is a diff against the base it tunes: the release is a
+    tuned model, so its datasets are tuning data and say nothing about the base's."""
+    mix = DatasetEvidence("lab/evol-mix", f"{HUB}/datasets/lab/evol-mix", True, None, (), None, None)
+    delta = model("lab/Lm-13B-V1.0-wdiff", weights=("model_13b_diff_v1",), delta_only=True, datasets=(mix.repo_id,))
+    whole = model("lab/Lm-13B-V1.0", datasets=(mix.repo_id,))
+    assert delta.is_tuned and not whole.is_tuned
+    assert not h.is_own_base(project(released=delta, datasets=(mix,)))
+    assert h.is_own_base(project(released=whole, datasets=(mix,)))
+    assert h.pretraining_datasets(project(released=delta, datasets=(mix,))) == ()
+    assert h.pretraining_datasets(project(released=whole, datasets=(mix,))) == (mix,)

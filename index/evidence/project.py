@@ -106,9 +106,11 @@ class ModelEvidence:
 
     @property
     def is_tuned(self) -> bool:
-        """An instruction / chat / preference-tuned model, by the Hub's conventions."""
+        """An instruction / chat / preference-tuned model, by the Hub's conventions; a weight
+        diff (`-delta`, `-wdiff`) is one too: it is a diff against the base it tunes."""
         name = self.repo_id.rsplit("/", 1)[-1]
-        return bool(TUNED_NAME.search(name)) or "conversational" in self.tags or self.card_says_tuned
+        tuned = bool(TUNED_NAME.search(name)) or "conversational" in self.tags or self.card_says_tuned
+        return tuned or self.delta_only
 
     @property
     def generates_text(self) -> bool:
