@@ -8,6 +8,9 @@ Findings, each a pure function over card text (never raising):
   other model: a Hub link, a bare `owner/name` of a model's shape (a size or version in
   its name, or linked by the card: "function/tool calls" is prose), or, after the
   phrases that can only name a model, a bare model name (read as the card owner's repo);
+  a name written with spaces ("the Poro 2 70B Base model") is no Hub id: it resolves only
+  to the family's own base, else stays a name (never a design: "the Llama 3.1 70B
+  architecture");
 - a *lineage label*: a card field naming the base ("Base Model: X", "Backbone Model: X",
   "Finetuned from model: X", "Instruction tuned from: [X](link)"), also as a key-value
   table row ("| Base model | X |");
@@ -52,7 +55,7 @@ _MADE_FROM = (
     r"continu\w*\s+(?:the\s+)?pre-?\s?train\w*\s+(?:of|from|on)",
     r"further\s+(?:pre-?)?trained\s+(?:from|on)",
     r"trained\s+from(?!\s+scratch)",
-    r"(?:sft|dpo|rlhf)(?:\s+and\s+\w+)?\s+of",
+    r"(?:sft|dpo|rlhf)\)?(?:\s+and\s+\w+)?\s+of",
     r"(?:its|the)\s+base(?:\s+model)?\s*(?=\()",
 )
 # Of those, the ones that cannot be followed by a dataset: a bare name after them is a model.
@@ -83,6 +86,13 @@ _SENTENCE_END = re.compile(r"[.!?。](?:\s|$)|\n\s*\n")
 _REPO_ID = re.compile(r"(?<![\w./-])([A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?![\w/-])")
 # A bare model name: a word with a digit or an inner hyphen ("CT-LLM-SFT", "Qwen2.5-32B").
 _BARE_NAME = re.compile(r"^[\s*_`\[(]*(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+|[A-Za-z]+\d[\w.]*)(?=[\s*_`\]),;:.]|$)")
+# A name written in prose with spaces: capitalised words and numbers, one with a digit
+# ("Poro 2 70B Base", "Llama 3.1 70B").
+_SPACED_NAME = re.compile(
+    r"^[\s*_`\[(]*(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z\d][\w.]*)*\s+\d[\w.]*(?:\s+[A-Z\d][\w.]*)*)(?=[\s*_`\]),;:.]|$)"
+)
+# "based on the Llama 3.1 70B architecture": the name is a design, not the model made from.
+_NOT_A_MODEL = re.compile(r"^[\s*_`\])]*(?:architecture|tokeni[sz]er|design|recipe|template|format)\b", re.I)
 HUB = "https://huggingface.co"
 _BASE_NAME = re.compile(r"(^|[-_.])base([-_.]|$)", re.I)
 
@@ -177,12 +187,41 @@ class _BareNames:
     def resolve(self, name: str, *, guess: bool) -> str | None:
         if name.lower() in self.linked:
             return self.linked[name.lower()]
+        if " " in name:
+            return self._family_base(name)
         if guess:
             return f"{self.owner}/{name}"
         family = self.own_name[: len(name)]
         if family.lower() == name.lower() and _TUNED_SUFFIX.match(self.own_name[len(name) :]):
             return f"{self.owner}/{family}"
         return None
+
+    def _family_base(self, name: str) -> str | None:
+        """A name written in prose with spaces is no Hub id; it is the family's base when
+        it says so and the rest is the tail of the card's own model name less its tuned
+        suffix ("Poro 2 70B Base" on Llama-Poro-2-70B-Instruct: Llama-Poro-2-70B-Base)."""
+        base = _BASE_WORD.search(name)
+        family = _family(self.own_name)
+        if not base or not family or not _squashed(family).endswith(_squashed(name[: base.start()])):
+            return None
+        return f"{self.owner}/{family}{self.own_name[len(family)]}{base.group(1)}"
+
+
+_BASE_WORD = re.compile(r"\s(base)$", re.I)
+_SEPARATORS = "-_."
+
+
+def _family(own_name: str) -> str | None:
+    """The card's own model name less its tuned suffix ("Acme-7B" of "Acme-7B-Chat")."""
+    for index in range(len(own_name) - 1, 0, -1):
+        if own_name[index] in _SEPARATORS and _TUNED_SUFFIX.match(own_name[index:]):
+            return own_name[:index]
+    return None
+
+
+def _squashed(name: str) -> str:
+    """A name without case, spaces or separators: "Poro 2 70B" and "Poro-2-70B" are one."""
+    return re.sub(r"[\s._-]", "", name.lower())
 
 
 def _models_in(span: str, names: _BareNames, *, guess: bool) -> tuple[list[str], str | None]:
@@ -197,8 +236,8 @@ def _models_in(span: str, names: _BareNames, *, guess: bool) -> tuple[list[str],
     ids = [m for m in _REPO_ID.findall(plain) if _plausible_repo_id(m, names)]
     if ids:
         return ids, None
-    bare = _BARE_NAME.match(plain)
-    if not bare:
+    bare = _BARE_NAME.match(plain) or _SPACED_NAME.match(plain)
+    if not bare or _NOT_A_MODEL.match(plain[bare.end() :]):
         return [], None
     name = bare.group(1).rstrip(".")
     resolved = names.resolve(name, guess=guess)

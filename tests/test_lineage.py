@@ -313,3 +313,41 @@ def test_a_weight_diff_is_a_tuned_model_not_its_own_base() -> None:
     assert h.is_own_base(project(released=whole, datasets=(mix,)))
     assert h.pretraining_datasets(project(released=delta, datasets=(mix,))) == ()
     assert h.pretraining_datasets(project(released=whole, datasets=(mix,))) == (mix,)
+
+
+# Bases named in prose with spaces: the family's own base (by the card's own model name),
+# else a name with no Hub id.
+@pytest.mark.parametrize(
+    ("card", "repo_id", "bases", "unlinked"),
+    [
+        (
+            "Poro 2 70B Instruct is created through supervised fine-tuning (SFT) and Direct Preference "
+            "Optimization (DPO) of the Poro 2 70B Base model.",
+            "LumiOpen/Llama-Poro-2-70B-Instruct",
+            ["LumiOpen/Llama-Poro-2-70B-Base"],
+            [],
+        ),
+        ("Acme 7B Chat is a fine-tuned version of Acme 7B Base.", "acme/Acme_7B_chat", ["acme/Acme_7B_Base"], []),
+        # another family's base, or a third model: named, no id to follow
+        (
+            "Acme 7B Chat is a fine-tuned version of Other 7B Base.",
+            "acme/Acme-7B-Chat",
+            [],
+            ["Other 7B Base"],
+        ),
+        (
+            "Poro 2 70B Base is created through continued pretraining of Llama 3.1 70B to add Finnish.",
+            "LumiOpen/Llama-Poro-2-70B-base",
+            [],
+            ["Llama 3.1 70B"],
+        ),
+        # a design, not a model
+        ("Poro 2 70B Instruct is based on the Llama 3.1 70B architecture.", "LumiOpen/Poro-Instruct", [], []),
+        ("Acme-7B-Chat is based on the Llama-3 tokenizer.", "acme/Acme-7B-Chat", [], []),
+        # no digit: no model name
+        ("Acme is based on the Transformer Decoder.", "acme/Acme-Chat", [], []),
+    ],
+)
+def test_a_base_named_with_spaces(card: str, repo_id: str, bases: list[str], unlinked: list[str]) -> None:
+    assert bases_named_in_card(card, repo_id) == bases
+    assert unlinked_base_names(card, repo_id) == unlinked
