@@ -13,7 +13,7 @@ Findings, each a pure function over card text (never raising):
   architecture");
 - a *lineage label*: a card field naming the base ("Base Model: X", "Backbone Model: X",
   "Finetuned from model: X", "Instruction tuned from: [X](link)"), also as a key-value
-  table row ("| Base model | X |");
+  table row ("| Base model | X |") or a table's base column, in the row naming this model;
 - a *sibling base*: a link to a model of the same owner whose name marks it as the
   family's base (`…-base`, or this model's name less its tuned suffix: `Acme-7B` from
   `Acme-7B-Instruct`), from a card whose own name does not.
@@ -145,6 +145,8 @@ def _statements(card: str, repo_id: str) -> Iterable[tuple[list[str], str | None
     names = _BareNames(repo_id.split("/")[0], linked, repo_id.split("/")[-1])
     for match in [*LINEAGE_LABEL.finditer(card), *LINEAGE_TABLE_ROW.finditer(card)]:
         yield _models_in(match.group("value"), names, guess=True)
+    for cell in _base_column_cells(card, repo_id.split("/")[-1]):
+        yield _models_in(cell, names, guess=True)
     for match in MADE_FROM.finditer(card):
         span = card[match.end() : match.end() + _SPAN]
         end = _SENTENCE_END.search(_without_urls(span))
@@ -164,6 +166,48 @@ def _statements(card: str, repo_id: str) -> Iterable[tuple[list[str], str | None
     for match in MADE_FROM_CJK.finditer(card):
         if named := _CJK_NAME.match(card[match.end() : match.end() + _SPAN]):
             yield [], named.group(1)
+
+
+# A table column naming each row's base: "| Model | Base model |", "| Model | Based on |".
+_BASE_COLUMN = re.compile(rf"^[\s*_]*(?:{_LABEL}|based\s+on)[\s*_]*$", re.I)
+_BASED_ON = re.compile(r"^[\s*_]*based\s+on", re.I)
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _base_column_cells(card: str, own_name: str) -> list[str]:
+    """In a Markdown table with a base column, that column's cell in the row that names
+    this model (a cell that is the card's own repo name, or its tail, up to case and
+    separators: "| Poro 2 70B Instruct | … |" on Llama-Poro-2-70B-Instruct)."""
+    own = _squashed(own_name)
+    found: list[str] = []
+    header: list[str] | None = None
+    for line in card.splitlines():
+        if not line.strip().startswith("|"):
+            header = None
+            continue
+        cells = _cells(line)
+        if header is None:
+            header = cells
+            continue
+        if all(re.fullmatch(r":?-+:?", c) for c in cells if c):
+            continue
+        # "Base model" names the nearest stage; "Based on" may name the stage before it
+        columns = sorted(
+            (i for i, h in enumerate(header) if _BASE_COLUMN.match(h)),
+            key=lambda i: _BASED_ON.match(header[i]) is not None,
+        )
+        named = [c for c in cells if c and len(_squashed(c)) >= 4 and own.endswith(_squashed(_plain_cell(c)))]
+        if columns and named and columns[0] < len(cells):
+            found.append(cells[columns[0]])
+    return found
+
+
+def _plain_cell(cell: str) -> str:
+    """A cell's text without Markdown emphasis or a link target."""
+    return re.sub(r"\]\([^)]*\)|[\[\]*_`]", "", cell)
 
 
 # What a tuned model's name adds to its base's: "falcon-180B-chat" is falcon-180B, chat-tuned.

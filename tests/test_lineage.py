@@ -351,3 +351,49 @@ def test_a_weight_diff_is_a_tuned_model_not_its_own_base() -> None:
 def test_a_base_named_with_spaces(card: str, repo_id: str, bases: list[str], unlinked: list[str]) -> None:
     assert bases_named_in_card(card, repo_id) == bases
     assert unlinked_base_names(card, repo_id) == unlinked
+
+
+# A table with a base column: the cell in the row that names this model.
+@pytest.mark.parametrize(
+    ("card", "repo_id", "bases"),
+    [
+        (
+            "| **Model** | **Base Model** | **Download** |\n| :---: | :---: | :---: |\n"
+            "| Acme-R1-Distill-Qwen-7B | [Qwen2.5-Math-7B](https://huggingface.co/Qwen/Qwen2.5-Math-7B) | x |\n"
+            "| Acme-R1-Distill-Qwen-32B | [Qwen2.5-32B](https://huggingface.co/Qwen/Qwen2.5-32B) | x |\n",
+            "acme/Acme-R1-Distill-Qwen-32B",
+            ["Qwen/Qwen2.5-32B"],
+        ),
+        # "Base Model" names the nearest stage, before a "Based on" column
+        (
+            "| Model | Based on | Base Model | Instruct |\n| :-: | :-: | :-: | :-: |\n"
+            "| Acme 8B | Llama 3.1 8B | Acme 8B Base | Acme 8B Instruct |\n"
+            "| Acme 70B | Llama 3.1 70B | Acme 70B Base | Acme 70B Instruct |",
+            "acme/Llama-Acme-70B-Instruct",
+            ["acme/Llama-Acme-70B-Base"],
+        ),
+    ],
+)
+def test_a_base_named_in_a_table_column(card: str, repo_id: str, bases: list[str]) -> None:
+    assert bases_named_in_card(card, repo_id) == bases
+
+
+@pytest.mark.parametrize(
+    ("card", "repo_id"),
+    [
+        # no row names this model
+        (
+            "| Model | Base Model |\n|---|---|\n| Acme-R1-7B | [Q](https://huggingface.co/Qwen/Qwen2.5-7B) |",
+            "acme/Other-9B",
+        ),
+        # no base column
+        (
+            "| Model | Size |\n|---|---|\n| Acme-7B-Chat | [7B](https://huggingface.co/acme/Acme-7B-Chat) |",
+            "acme/Acme-7B-Chat",
+        ),
+        # a benchmark table that merely lists the model
+        ("| Benchmark | Acme-7B-Chat | Llama-2-7B |\n|---|---|---|\n| MMLU | 60.1 | 45.3 |", "acme/Acme-7B-Chat"),
+    ],
+)
+def test_a_table_that_names_no_base_of_this_model(card: str, repo_id: str) -> None:
+    assert bases_named_in_card(card, repo_id) == []
