@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-RUBRIC_VERSION = "2026.12-1"
+RUBRIC_VERSION = "2026.12-2"
 
 # Fixed ids, in leaderboard column order.
 CRITERIA = (
