@@ -11,7 +11,8 @@ With `--faults`, the same crawl runs twice from nothing instead: clean, then thr
 night of transient faults (one on every other URL, in turn a 429 with `retry-after: 1`,
 a 503 twice, a reset connection, a truncated body) while 2% of the URLs, not served at
 all, answer 504 every time (404 in the clean run). Printed: both wall times and their
-ratio, the 429s received, retries, and the requests each run needed.
+ratio, the 429s received, retries, the requests each run needed and the rate it sent them
+at, and the waits the crawls sat through (paced, backoff, retry-after).
 
     python bench/crawl.py                 # 2,000 systems, 30 ms latency, 50 requests/s
     python bench/crawl.py --systems 200   # a quick run
@@ -51,6 +52,12 @@ class RunFigures:
     not_modified: int
     too_many: int
     bytes: int
+    crawling_seconds: float  # from the first request the server saw to the last
+
+
+def waited(run: RunFigures, counter: str) -> float:
+    """Seconds the run's crawls spent in one kind of wait, summed over them."""
+    return float(run.summary.get(f"{counter}_ms", 0)) / 1000  # type: ignore[arg-type]
 
 
 def run_refresh(server: CaptureServer, workdir: Path, args: argparse.Namespace, db: str = "index") -> RunFigures:
@@ -81,6 +88,7 @@ def run_refresh(server: CaptureServer, workdir: Path, args: argparse.Namespace, 
     if done.returncode != 0:
         raise SystemExit(f"refresh failed ({done.returncode}):\n{done.stderr}")
     outcomes = server.outcomes
+    arrivals = sorted(server.arrivals)
     return RunFigures(
         wall_seconds=wall,
         summary=json.loads(done.stdout),
@@ -89,6 +97,7 @@ def run_refresh(server: CaptureServer, workdir: Path, args: argparse.Namespace, 
         not_modified=outcomes["304"],
         too_many=sum(statuses.count(429) for statuses in server.statuses.values()),
         bytes=outcomes["bytes"],
+        crawling_seconds=arrivals[-1] - arrivals[0] if arrivals else 0.0,
     )
 
 
@@ -132,13 +141,23 @@ def faults_benchmark(args: argparse.Namespace) -> list[str]:
             faulted = run_refresh(server, workdir, args, db="faulted")
     ratio = faulted.wall_seconds / clean.wall_seconds
     summary = faulted.summary
+
+    def pace(run: RunFigures) -> str:
+        return f"{run.requests / run.crawling_seconds:.1f} requests/s over {run.crawling_seconds:.1f} s"
+
     return [
-        f"{args.systems} systems, {args.latency * 1000:g} ms latency, {args.rate:g} requests/s (429 beyond); "
-        f"{faulted_urls} URLs faulted once, {MISSING_SHARE:.0%} of URLs 504 every time",
+        f"{args.systems} systems, {args.latency * 1000:g} ms latency, {args.rate:g} requests/s (429 beyond), "
+        f"{args.workers} workers; {faulted_urls} URLs faulted once, {MISSING_SHARE:.0%} of URLs 504 every time",
         "",
         f"  wall time clean           {clean.wall_seconds:8.1f} s  ({clean.requests} requests)",
         f"  wall time faulted         {faulted.wall_seconds:8.1f} s  ({faulted.requests} requests)",
         f"  faulted / clean           {ratio:8.2f}  (requests: {faulted.requests / clean.requests:.2f})",
+        f"  crawling clean / faulted  {pace(clean)} / {pace(faulted)}",
+        # Summed over the crawls that waited: worker-seconds, not wall time.
+        f"  waits faulted (summed)    paced {waited(faulted, 'paced'):.0f} s,"
+        f" backoff {waited(faulted, 'backoff'):.0f} s ({summary.get('backoffs', 0)}),"
+        f" retry-after {waited(faulted, 'asked_wait'):.0f} s ({summary.get('asked_waits', 0)});"
+        f" clean: paced {waited(clean, 'paced'):.0f} s",
         f"  429s received             {faulted.too_many:8d}",
         f"  retries                   {summary['retries']:8d}",
         f"  host pauses / slowdowns   {summary.get('host_pauses', 0):8d} / {summary.get('slowdowns', 0)}",

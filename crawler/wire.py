@@ -122,7 +122,7 @@ class Wire:
                 gate.answered(transient.started, FAILED)
                 if attempt == self.policy.attempts:
                     raise transient.error from None
-                self._wait(self.policy.backoff(attempt), canonical)
+                self._wait(self.policy.backoff(attempt), canonical, "backoff")
                 continue
             for quota, remaining, seconds in quota_left(answer.exchange.headers, self.clock.time()):
                 gate.spread(quota, remaining, seconds, longest_interval=self.policy.max_wait)
@@ -150,12 +150,16 @@ class Wire:
             raise FetchError(canonical, "server_error", f"HTTP {status} after {attempt} attempts")
         # A 503 may say when to come back: then not before, within the allowed wait.
         asked_back = retry_after_seconds(headers.get("retry-after", ""), self.clock.time())
-        self._wait(max(self.policy.backoff(attempt), min(asked_back, self.policy.max_wait)), canonical)
+        self._wait(max(self.policy.backoff(attempt), min(asked_back, self.policy.max_wait)), canonical, "backoff")
         return True
 
-    def _wait(self, seconds: float, canonical: str) -> None:
-        """This URL's own wait before its next try, cut short by the run's deadline."""
-        self.clock.sleep(min(seconds, self.deadline.left()), self.cancelled)
+    def _wait(self, seconds: float, canonical: str, why: str) -> None:
+        """This URL's own wait before its next try, cut short by the run's deadline;
+        counted by `why` (`backoff` after a failure, `asked_wait` as a 429 asked)."""
+        seconds = min(seconds, self.deadline.left())
+        self.stats.add(f"{why}s")
+        self.stats.add(f"{why}_ms", round(seconds * 1000))
+        self.clock.sleep(seconds, self.cancelled)
         self._check_deadline(canonical)
 
     def _check_deadline(self, canonical: str) -> None:
@@ -177,7 +181,7 @@ class Wire:
             self.stats.add("host_pauses")
         if attempt == self.policy.attempts:
             raise FetchError(canonical, "rate_limited", f"HTTP {status}: still rate-limited after {attempt} attempts")
-        self._wait(wait, canonical)
+        self._wait(wait, canonical, "asked_wait")
 
     def _attempt(
         self, gate: HostGate, canonical: str, wire_url: str, headers: Mapping[str, str]
