@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -63,3 +64,8 @@ class ProjectCrawl:
         """Forget the parsed bodies once graded, keeping what each fetch came to: a
         nightly run of thousands of projects need not hold every tree and card."""
         self.resources = [(role, replace(fetched, data=None)) for role, fetched in self.resources]
+
+    def keep_only(self, needed: Callable[[str, Fetched], bool]) -> None:
+        """Forget the fetches `needed` does not want: a run of 100,000 projects keeps of
+        each only what the run's end looks at (see index/staleness.py needed_at_end)."""
+        self.resources = [(role, fetched) for role, fetched in self.resources if needed(role, fetched)]

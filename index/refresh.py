@@ -27,7 +27,7 @@ from crawler.pages import human_page
 from crawler.politeness import Clock
 from crawler.previous import PreviousRun, Validators
 from crawler.results import ProjectCrawl
-from index import staleness, store
+from index import spool, staleness, store
 from index.discovery import DiscoveryResult, run_discovery, tracked_projects
 from index.evidence.project import ProjectEvidence, extract
 from index.families import Edge, Tracked, families, lineage
@@ -101,6 +101,10 @@ def _refresh(
         capture_path=str(capture_path),
         rubric_version=RUBRIC_VERSION,
     )
+    # Spools of killed runs: no run reads them (each is named after its run); the refresh
+    # lock is held, so none of them is being written.
+    spool.remove_leftovers(options.db)
+    rows = spool.Spool(spool.spool_directory(options.db, run_id))
     try:
         previous, incremental = _previous_run(options.db) if live and options.incremental else (None, "off")
         recorder = CaptureWriter(capture_path) if live else None
@@ -121,7 +125,7 @@ def _refresh(
                 projects = tracked_projects(projects, options.db)
                 if on_projects is not None:
                     on_projects(len(projects))
-                crawls, assessed, edges = _crawl_and_grade(projects, core, options.workers, on_project_done)
+                crawls, edges = _crawl_and_grade(projects, core, options.workers, rows, on_project_done)
         except BaseException:
             core.cancel()
             raise
@@ -131,12 +135,14 @@ def _refresh(
                 recorder.close()
         run = _Run(run_id, live, incremental, started, discovery)
         grouped = _families(projects, registry_ids, edges, options.db)
-        return _store_run(projects, options.db, run, core, crawls, assessed, grouped)
+        return _store_run(projects, options.db, run, core, crawls, rows, grouped)
     except BaseException:
         # Briefly: if the index stays locked, the next refresh marks the run anyway.
         with contextlib.suppress(store.StoreError):
             store.mark_run(options.db, run_id, "interrupted", wait=INTERRUPTED_MARK_WAIT)
         raise
+    finally:
+        rows.remove()
 
 
 @dataclass(frozen=True)
@@ -162,25 +168,31 @@ def _crawl_and_grade(
     projects: list[Project],
     core: HttpCore,
     workers: int,
+    rows: spool.Spool,
     on_project_done: Callable[[ProjectCrawl], None] | None,
-) -> tuple[list[ProjectCrawl], dict[str, Assessment], list[Edge]]:
-    """Crawl on the pool; grade each project as it arrives, while the others crawl, and
-    keep the derivation edges its models declare (for the families)."""
-    assessed: dict[str, Assessment] = {}
+) -> tuple[list[ProjectCrawl], list[Edge]]:
+    """Crawl on the pool; grade each project as it arrives, while the others crawl,
+    spooling its rows to disk, and keep the derivation edges its models declare (for
+    the families). Of each crawl only what staleness needs at the end is kept."""
     edges: list[Edge] = []
 
     def done(crawl: ProjectCrawl) -> None:
         started = time.perf_counter()
-        assessed[crawl.project_id] = assess(crawl)
+        assessment = assess(crawl)
+        rows.write("grades", assessment.grades)
+        rows.write("flags", assessment.flags)
+        rows.write("policy", [assessment.policy])
+        rows.write("project_resources", assessment.resources)
         edges.extend(lineage(crawl))
         # Grading alone, without the crawl's waiting: the throughput a faster hub would see.
         core.stats.add("grading_microseconds", round((time.perf_counter() - started) * 1e6))
         crawl.drop_payloads()
         if on_project_done is not None:
             on_project_done(crawl)
+        crawl.keep_only(staleness.needed_at_end)
 
     crawls = crawl_all(projects, Fetchers.over(core), workers, done)
-    return crawls, assessed, edges
+    return crawls, edges
 
 
 def _families(
@@ -197,18 +209,15 @@ def _store_run(
     run: _Run,
     core: HttpCore,
     crawls: list[ProjectCrawl],
-    assessed: dict[str, Assessment],
+    rows: spool.Spool,
     grouped: tuple[list[Any], list[Any]] = ([], []),
 ) -> RefreshResult:
     """Write the run in one transaction: complete, or rejected when a live crawl mostly failed."""
     now = store.utc_now_naive()
-    resources = [store.as_row(r) for r in core.resource_records()]
-    grades = {project: a.grades for project, a in assessed.items()}
-    project_rows, grade_rows, stale, kept = _rows(
-        projects, crawls, grades, db, now, run.live, staleness.deadline_cut(resources)
-    )
-    # A project whose shown grades are kept keeps its shown flags and indicators too.
-    fresh = [a for project, a in assessed.items() if project not in kept]
+    resources = core.resource_records()
+    cut = staleness.deadline_cut(resources)
+    project_rows, grade_rows, stale, kept = _rows(projects, crawls, db, now, run.live, cut)
+    rows.close()
     rejected = staleness.rejection(crawls, resources, run.live)
     status = "rejected" if rejected else "complete"
     summary = {
@@ -237,29 +246,29 @@ def _store_run(
         resources=resources,
         summary=summary,
         status=status,
-        flags=[flag for a in fresh for flag in a.flags],
-        policy=[a.policy for a in fresh],
         kept_projects=kept,
         families=grouped[0],
         family_members=grouped[1],
-        project_resources=[row for a in assessed.values() for row in a.resources],
+        # A project whose shown grades are kept keeps its shown flags and indicators too:
+        # its spooled rows are left out.
+        spool=rows,
     )
-    failures = sorted((r["url"], f"{r['error_kind']}: {r['error']}") for r in resources if r["error"])
+    failures = sorted((r.url, f"{r.error_kind}: {r.error}") for r in resources if r.error)
     return RefreshResult(run.run_id, status, summary, failures, stale)
 
 
 def _rows(
     projects: list[Project],
     crawls: list[ProjectCrawl],
-    grades: dict[str, list[store.GradeRow]],
     db: Path,
     now: datetime,
     live: bool,
     cut: frozenset[str] = frozenset(),
 ) -> tuple[list[store.ProjectRow], list[store.GradeRow], list[tuple[str, str]], list[str]]:
-    """Project rows, grades, the stale projects and those of them whose shown grades were
-    kept; a live run keeps the shown grades of projects whose key resources failed or
-    that the deadline (`cut`) left partly unfetched."""
+    """Project rows, the kept grades, the stale projects and those of them whose shown
+    grades were kept; a live run keeps the shown grades of projects whose key resources
+    failed or that the deadline (`cut`) left partly unfetched. Every other project's
+    grades are the fresh ones in the run's spool."""
     failures = {c.project_id: reason for c in crawls if live and (reason := staleness.key_failure(c, cut))}
     stale = [(p.id, failures[p.id]) for p in projects if p.id in failures]
     shown = store.visible_grades(db, [project for project, _ in stale]) if stale else {}
@@ -267,12 +276,11 @@ def _rows(
     for project in projects:
         reason = failures.get(project.id)
         if reason:
-            row, kept = staleness.kept_grades(project, reason, grades[project.id], shown.get(project.id), now)
+            row, kept = staleness.kept_grades(project, reason, (), shown.get(project.id), now)
             project_rows.append(row)
             grade_rows += kept
         else:
             project_rows.append(staleness.fresh_row(project, now))
-            grade_rows += grades[project.id]
     return project_rows, grade_rows, stale, [project for project, _ in stale if project in shown]
 
 

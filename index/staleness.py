@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
 
 from crawler.captures import normalise_url
-from crawler.results import ProjectCrawl
+from crawler.http import ResourceRecord
+from crawler.results import Fetched, ProjectCrawl
 from index import store
 from index.registry import Project
 
@@ -42,9 +42,16 @@ def key_failure(crawl: ProjectCrawl, cut: Collection[str] = ()) -> str | None:
     return None
 
 
-def deadline_cut(resources: Sequence[dict[str, Any]]) -> frozenset[str]:
+def deadline_cut(resources: Sequence[ResourceRecord]) -> frozenset[str]:
     """The URLs the run's deadline left unfetched."""
-    return frozenset(normalise_url(r["url"]) for r in resources if r.get("error_kind") == "deadline")
+    return frozenset(normalise_url(r.url) for r in resources if r.error_kind == "deadline")
+
+
+def needed_at_end(role: str, fetched: Fetched) -> bool:
+    """Whether the end of a run still needs this fetch of a graded project: the entry
+    points (is the run fit to show?) and every unknown resource (is the project stale?
+    the deadline's cut is known only then). The rest is let go as each project is graded."""
+    return (role, fetched.kind) in ENTRY_POINTS or fetched.unknown
 
 
 def _entry_points_failed(crawl: ProjectCrawl) -> bool | None:
@@ -53,18 +60,19 @@ def _entry_points_failed(crawl: ProjectCrawl) -> bool | None:
     return all(f.unknown for f in entries) if entries else None
 
 
-def rejection(crawls: Sequence[ProjectCrawl], resources: Sequence[dict[str, Any]], live: bool = True) -> str | None:
+def rejection(crawls: Sequence[ProjectCrawl], resources: Sequence[ResourceRecord], live: bool = True) -> str | None:
     """Why a run must not replace the visible leaderboard, or None when it may. A replay
     is judged by its entry points only: partial captures are normal."""
     # What the deadline left unfetched says nothing about the crawl's health.
     cut = deadline_cut(resources)
-    resources = [r for r in resources if r.get("error_kind") != "deadline"]
+    resources = [r for r in resources if r.error_kind != "deadline"]
     crawls = [c for c in crawls if not any(normalise_url(f.url) in cut for _, f in c.resources)]
-    failed = [r for r in resources if r.get("error_kind")]
+    failed = [r for r in resources if r.error_kind]
     if live and resources and len(failed) / len(resources) > MAX_FAILED_SHARE:
         kinds: dict[str, int] = {}
         for resource in failed:
-            kinds[resource["error_kind"]] = kinds.get(resource["error_kind"], 0) + 1
+            assert resource.error_kind is not None
+            kinds[resource.error_kind] = kinds.get(resource.error_kind, 0) + 1
         breakdown = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
         return f"{len(failed)} of {len(resources)} resources could not be fetched ({breakdown})"
     verdicts = [v for v in map(_entry_points_failed, crawls) if v is not None]

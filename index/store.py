@@ -19,11 +19,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from crawler.pages import human_page
+
+if TYPE_CHECKING:
+    from index.spool import Spool
 
 DEFAULT_DB = "openness.duckdb"
 # Seconds to wait for another process's lock on the index file: a reader briefly (a
@@ -483,10 +486,13 @@ def complete_run(
     families: Sequence[Any] = (),
     family_members: Sequence[Any] = (),
     project_resources: Sequence[Any] = (),
+    spool: Spool | None = None,
 ) -> None:
     """Write everything of a run and mark it `status`, all in one transaction. The
     `kept_projects` (stale, their shown grades kept) keep their shown flags and policy
-    indicators too: they come from the latest complete run."""
+    indicators too: they come from the latest complete run. A refresh's graded rows come
+    in a `spool` (index/spool.py), loaded here, leaving out the kept projects' rows: their
+    grades are among `grades`, their flags and indicators copied from the shown run."""
     with open_writable(path) as connection:
         connection.execute("BEGIN TRANSACTION")
         try:
@@ -498,6 +504,8 @@ def complete_run(
             _insert_columns(connection, "families", run_id, families)
             _insert_columns(connection, "family_members", run_id, family_members)
             _insert_columns(connection, "project_resources", run_id, project_resources)
+            if spool is not None:
+                _insert_spooled(connection, run_id, spool, kept_projects)
             _copy_shown_findings(connection, run_id, kept_projects)
             connection.execute(
                 "UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE run_id = ?",
@@ -519,6 +527,25 @@ def _copy_shown_findings(connection: duckdb.DuckDBPyConnection, run_id: int, pro
             f"INSERT INTO {table} (run_id, {', '.join(columns)}) SELECT ?, {', '.join(columns)} FROM {table} "
             "WHERE run_id = ? AND list_contains(?, project)",
             [run_id, shown_run, list(projects)],
+        )
+
+
+def _insert_spooled(
+    connection: duckdb.DuckDBPyConnection, run_id: int, spool: Spool, kept_projects: Sequence[str]
+) -> None:
+    """The spool's rows, read with the table's own column types; the kept projects'
+    grades, flags and indicators are not the fresh ones."""
+    for table, fields_written in spool.fields.items():
+        types = dict(connection.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall())
+        columns = ", ".join(fields_written)
+        typed = ", ".join(f"'{name}': '{types[name]}'" for name in fields_written)
+        path = str(spool.path(table)).replace("'", "''")
+        kept = list(kept_projects) if table in ("grades", "flags", "policy") else []
+        connection.execute(
+            f"INSERT INTO {table} (run_id, {columns}) SELECT ?, {columns} FROM "
+            f"read_json('{path}', format = 'newline_delimited', columns = {{{typed}}}) "
+            "WHERE NOT list_contains(?::VARCHAR[], project)",
+            [run_id, kept],
         )
 
 

@@ -64,12 +64,27 @@ def test_kill_9_mid_crawl_leaves_the_leaderboard_and_the_next_refresh_succeeds(w
     assert process.returncode == -signal.SIGKILL
     assert leaderboard(world) == before
     assert run_statuses(world) == ["complete", "running"]
+    # The killed run's spool of graded rows stays behind; give it a row to be sure the
+    # next run neither reads it nor keeps it.
+    (leftover,) = spools(world)
+    assert leftover.name.endswith(".spool-2")
+    (leftover / "grades.jsonl").write_text(
+        '{"project": "left-behind", "criterion": "weights", "grade": "open", "points": 1.0, "evidence": [], '
+        '"reason": "r", "rule": "r", "rubric_version": "x"}\n'
+    )
 
     world.server.latency = 0.0
     result = runner.invoke(app, world.cli_args())
     assert result.exit_code == 0, result.stderr
     assert run_statuses(world) == ["complete", "interrupted", "complete"]
     assert leaderboard(world) == before
+    assert spools(world) == []
+    assert world.query("SELECT count(*) FROM grades WHERE project = 'left-behind'") == [(0,)]
+    assert world.query("SELECT count(DISTINCT project) FROM grades WHERE run_id = 3") == [(20,)]
+
+
+def spools(world: LiveWorld) -> list[Path]:
+    return sorted(world.db.parent.glob(f"{world.db.name}.spool-*"))
 
 
 @pytest.mark.parametrize(
@@ -89,3 +104,4 @@ def test_sigterm_and_ctrl_c_stop_cleanly_with_a_message_and_mark_the_run_interru
     assert "Traceback" not in stderr
     assert run_statuses(world) == ["complete", "interrupted"]
     assert leaderboard(world) == before
+    assert spools(world) == []
