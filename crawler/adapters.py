@@ -75,7 +75,8 @@ def requests_session(core: HttpCore, headers: dict[str, str] | None = None) -> r
 
 @contextmanager
 def hub_client(core: HttpCore) -> Iterator[None]:
-    """Route the Hub client's shared session through the core while the block runs."""
+    """Route the Hub client's shared session through the core while the block runs;
+    a block left by an exception cancels the core first."""
 
     def factory() -> httpx2.Client:
         # Keep the library's own request hook (offline mode, request ids); the core
@@ -91,6 +92,11 @@ def hub_client(core: HttpCore) -> Iterator[None]:
     set_client_factory(factory)
     try:
         yield
+    except BaseException:
+        # Stopped: the Hub fetchers refuse once the core is cancelled, before the
+        # library's default client (the real network) is back.
+        core.cancel()
+        raise
     finally:
         set_client_factory(default_client_factory)
         constants.HF_HUB_DISABLE_TELEMETRY = telemetry_disabled

@@ -43,10 +43,16 @@ class Fetchers:
     github: GitHubFetcher
     pypi: PyPIFetcher
     arxiv: ArxivFetcher
+    core: HttpCore | None = None  # the core they all fetch through, to stop a run
 
     @classmethod
     def over(cls, core: HttpCore) -> Fetchers:
-        return cls(HubFetcher(core), GitHubFetcher(core), PyPIFetcher(core), ArxivFetcher(core))
+        return cls(HubFetcher(core), GitHubFetcher(core), PyPIFetcher(core), ArxivFetcher(core), core)
+
+    def cancel(self) -> None:
+        """Make every fetch not yet sent fail at once as `cancelled`."""
+        if self.core is not None:
+            self.core.cancel()
 
 
 def crawl_all(
@@ -57,8 +63,11 @@ def crawl_all(
 ) -> list[ProjectCrawl]:
     """Crawl every project on a bounded pool; `on_done` sees each crawl as it finishes
     (in the calling thread), and the results come back in registry order whatever the
-    pool did. An exception (Ctrl-C included) cancels the projects not yet started
-    instead of waiting for them."""
+    pool did. An exception (Ctrl-C included) cancels the projects not yet started and
+    the fetches not yet sent, and returns only once the running crawls have: the
+    caller tears down the clients' routing through the core next, and a crawl still
+    running after that would fetch past the core (the Hub client falls back to its
+    defaults: the real network, unrecorded and unpaced)."""
     projects = list(projects)
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="crawl")
     try:
@@ -71,6 +80,10 @@ def crawl_all(
                 on_done(crawl)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
+        fetchers.cancel()
+        # Cancelled, each running crawl's remaining fetches fail at once; a request on
+        # the wire ends within the core's timeout.
+        pool.shutdown(wait=True)
         raise
     pool.shutdown()
     return [crawl for crawl in results if crawl is not None]

@@ -161,6 +161,10 @@ class HttpCore:
         """Stop the run: waits end at once and requests not yet sent fail as `cancelled`."""
         self._cancelled.set()
 
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
     def resource_records(self) -> list[ResourceRecord]:
         """Every URL of the run, with each redirect's `final_url` followed to its end."""
         with self._lock:
@@ -219,6 +223,8 @@ class HttpCore:
         return exchange
 
     def _fetch(self, canonical: str, headers: dict[str, str]) -> _Outcome:
+        if self._cancelled.is_set():  # a stopped replay answers nothing more either
+            raise FetchError(canonical, "cancelled", "the run was interrupted")
         if self.replay is not None:
             exchange = self._from_replay(canonical)
             return _Outcome(exchange, capped=bool(exchange.oversize))

@@ -51,7 +51,7 @@ class HubFetcher:
         return self._card(repo_id, "dataset", "hf_dataset_card")
 
     def _info(self, url: str, kind: str, repo_id: str, load: Callable[[], Any]) -> Fetched:
-        fetched = _call(url, kind, repo_id, load)
+        fetched = _call(url, kind, repo_id, self._through_core(url, load))
         commit = getattr(fetched.data, "sha", None) if fetched.ok else None
         if isinstance(commit, str):
             with self._lock:
@@ -72,7 +72,19 @@ class HubFetcher:
             hf_raise_for_status(response)
             return response.content.decode("utf-8", errors="replace")
 
-        return _call(url, kind, repo_id, load)
+        return _call(url, kind, repo_id, self._through_core(url, load))
+
+    def _through_core(self, url: str, load: Callable[[], Any]) -> Callable[[], Any]:
+        """`load`, refused once the run is stopped: the library's client goes through
+        the core only while `hub_client` routes it, and a stop tears that routing down;
+        a call after it would reach the real network, unrecorded and unpaced."""
+
+        def guarded() -> Any:
+            if self.core is not None and self.core.cancelled:
+                raise FetchError(url, "cancelled", "the run was interrupted")
+            return load()
+
+        return guarded
 
     def _commit_unchanged(self, info_url: str) -> bool:
         """The info fetched this run names the commit the previous run saw."""
