@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from crawler.links import Link, find_links
-from index.evidence.cards import Card, card_prose, section_texts
+from index.evidence.cards import Card, card_prose, section_texts, sentences
 
 TOPICS: dict[str, str] = {
     "architecture": "states the model's design: an architecture section giving a design fact, "
@@ -98,7 +98,6 @@ def declared_dataset_names(card: Card) -> frozenset[str]:
 # links it: "fine-tuned on assertion data from the [2010 i2b2 challenge](…)", "using the
 # [Vigogne dataset](…)". A data word is required, so "trained with [a toolkit](…)" and
 # "a fine-tuned version of [a base](…)" name no data.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
 _TRAINED_ON = re.compile(
     r"\b(?:pre-?)?(?:trained|tuned|fine-?tuned|finetuned)\b.{0,80}?\b(?:on|with|using)\b", re.IGNORECASE
 )
@@ -117,7 +116,7 @@ def links_its_training_data(card: Card) -> bool:
     """A sentence of the card's prose says the model was trained or tuned on data it links."""
     return any(
         _TRAINED_ON.search(sentence) and _DATA_WORD.search(sentence) and any(map(_is_data_link, find_links(sentence)))
-        for sentence in _SENTENCE_END.split(card_prose(card.body))
+        for sentence in sentences(card_prose(card.body))
     )
 
 

@@ -790,7 +790,16 @@ _RESTRICTION_PATTERNS = re.compile(
 )
 # Statements that mention a restriction only to say there is none.
 _NOT_A_RESTRICTION = re.compile(r"\bcommercial\s+(?:or|and|and/or)\s+non-?\s?commercial\b", re.IGNORECASE)
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])|\n+")
+# Sentence ends: ". " and the like, after a CJK full stop, "！" or "？", and at line breaks
+# (list items and table rows end there).
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences and lines of a text, blank ones left out."""
+    return [part for part in _SENTENCE_BREAK.split(text) if part.strip()]
+
+
 _MAX_SENTENCE = 240
 
 
@@ -809,8 +818,8 @@ def _access_restrictions(lines: list[_Line], metadata: dict) -> tuple[str, ...]:
     # Table rows are left out: comparison tables list the licenses of *other* models.
     prose = _plain_text("\n".join(line.text for line in lines if not line.is_code and not _is_table_row(line)))
     found: list[str] = []
-    sentences = _SENTENCE_BREAK.split(prose) if _RESTRICTION_PATTERNS.search(prose) else []
-    for sentence in sentences:
+    found_sentences = sentences(prose) if _RESTRICTION_PATTERNS.search(prose) else []
+    for sentence in found_sentences:
         sentence = " ".join(sentence.split()).strip(" -#>|")
         match = _RESTRICTION_PATTERNS.search(sentence)
         if match and not _NOT_A_RESTRICTION.search(sentence):

@@ -22,6 +22,8 @@ from license_expression import (
     get_spdx_licensing,
 )
 
+from index.evidence.cards import sentences
+
 
 @dataclass(frozen=True)
 class License:
@@ -109,7 +111,7 @@ def noncommercial_terms(text: str) -> str | None:
     not the model, and does not count."""
     if not isinstance(text, str) or not text:
         return None
-    for sentence in _sentences(_plain_text(text)):
+    for sentence in sentences(_plain_text(text)):
         if not (_NONCOMMERCIAL_USE.search(sentence) and _RESTRICTION_WORD.search(sentence)):
             continue
         if _DATA_WORD.search(sentence) and not _RELEASE_WORD.search(sentence):
@@ -133,11 +135,6 @@ _RESTRICTION_WORD = re.compile(
 )
 _DATA_WORD = re.compile(r"\b(?:data|datasets?|corpus|corpora)\b", re.IGNORECASE)
 _RELEASE_WORD = re.compile(r"\b(?:models?|weights?|checkpoints?|resources|release)\b", re.IGNORECASE)
-
-
-def _sentences(plain: str) -> list[str]:
-    """Sentences and lines: table rows and list items end at the line break."""
-    return [part for part in re.split(r"(?<=[.!?])\s+|(?<=\u3002)\s*|\n+", plain) if part.strip()]
 
 
 _CODE_WORD = re.compile(r"\bcode\b", re.IGNORECASE)

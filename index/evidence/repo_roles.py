@@ -13,9 +13,8 @@ import re
 from collections.abc import Iterable
 
 from crawler.links import find_links
+from index.evidence.cards import sentences
 
-# Sentence ends: ". " and the like, CJK full stops, line breaks (list items, table rows).
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|[。！？\n]+")
 # What a link points at is not what the sentence says about it: drop URLs and HTML tags
 # (".../tree/main/train" names a folder, not what the repo is to the model).
 _NOT_PROSE = re.compile(r"<[^>]*>|\(\s*https?://[^)\s]*\s*\)|https?://\S+")
@@ -32,7 +31,7 @@ def pointed_to_as_making(texts: Iterable[str]) -> frozenset[str]:
     [X]", "This model uses the LLM codebase in [X]")."""
     found: set[str] = set()
     for text in texts:
-        for sentence in _SENTENCE_END.split(text or ""):
+        for sentence in sentences(text or ""):
             repos = {link.target.lower() for link in find_links(sentence) if link.kind == "github"}
             if repos and MAKING_WORDS.search(_NOT_PROSE.sub(" ", sentence)):
                 found |= repos
