@@ -8,13 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from cli import app
 from crawler.lineage import bases_named_in_card, unlinked_base_names
 from index.evidence.project import DatasetEvidence
 from index.rubric import helpers as h
 from tests.test_rubric import model, project
+from tests.test_unseen_systems import graded_from_captures
 
 HUB = "https://huggingface.co"
 
@@ -196,17 +195,7 @@ def test_a_card_stated_lineage_is_followed_to_the_base(tmp_path: Path) -> None:
         card("lab/Lm-2B-SFT", "Lm-2B-SFT is an alignment version of [Lm](https://huggingface.co/lab/Lm-2B-Base).\n"),
         model("lab/Lm-2B-Base"),
     ]
-    captures = tmp_path / "captures"
-    captures.mkdir()
-    (captures / "lm.jsonl").write_text("\n".join(lines) + "\n")
-    registry = tmp_path / "registry.yaml"
-    registry.write_text("projects:\n- id: lm\n  name: Lm\n  org: Lab\n  hf: lab/Lm-2B-SFT-DPO\n")
-    db = str(tmp_path / "l.duckdb")
-    runner = CliRunner()
-    refreshed = runner.invoke(app, ["refresh", "--registry", str(registry), "--replay", str(captures), "--db", db])
-    assert refreshed.exit_code == 0, refreshed.output
-    shown = runner.invoke(app, ["show", "lm", "--db", db, "--format", "json"])
-    grades = {row["criterion"]: row for row in json.loads(shown.stdout)}
+    grades = graded_from_captures(tmp_path, lines, "id: lm\n  name: Lm\n  org: Lab\n  hf: lab/Lm-2B-SFT-DPO")
     assert grades["llmweights"]["grade"] == "open"
     assert grades["llmweights"]["evidence"] == [f"{HUB}/lab/Lm-2B-Base"]
 

@@ -6,20 +6,17 @@ The evidence builders are those of tests/test_rubric.py (the made-up system "Nim
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from cli import app
 from index.evidence.names import identity_tokens, mentions_the_system, names_the_system
 from index.evidence.papers import paper_topics
 from index.rubric import helpers as h
 from index.rubric.criteria import RULES
 from tests.test_rubric import BASE, RELEASED, model, paper, project
-from tests.test_unseen_systems import arxiv_line, github_lines, line
+from tests.test_unseen_systems import arxiv_line, github_lines, graded_from_captures, line
 
 HUB = "https://huggingface.co"
 
@@ -182,15 +179,6 @@ def test_the_makers_linked_repo_readme_gives_their_technical_report(tmp_path: Pa
         arxiv_line("2505.00001", "Skylark R1 Technical Report", "We present Skylark-R1, trained with RL."),
         arxiv_line("2501.00009", "Skylark-R1 Is Not Ours", "A paper the crawler must not fetch."),
     ]
-    captures = tmp_path / "captures"
-    captures.mkdir()
-    (captures / "s.jsonl").write_text("\n".join(lines) + "\n")
-    registry = tmp_path / "registry.yaml"
-    registry.write_text("projects:\n- id: sky\n  name: Skylark\n  org: Skylark\n  hf: Skylark/Skylark-R1-32B\n")
-    db = str(tmp_path / "s.duckdb")
-    runner = CliRunner()
-    refreshed = runner.invoke(app, ["refresh", "--registry", str(registry), "--replay", str(captures), "--db", db])
-    assert refreshed.exit_code == 0, refreshed.output
-    shown = runner.invoke(app, ["show", "sky", "--db", db, "--format", "json"])
-    preprint = {row["criterion"]: row for row in json.loads(shown.stdout)}["preprint"]
+    entry = "id: sky\n  name: Skylark\n  org: Skylark\n  hf: Skylark/Skylark-R1-32B"
+    preprint = graded_from_captures(tmp_path, lines, entry)["preprint"]
     assert (preprint["grade"], preprint["evidence"]) == ("open", ["https://arxiv.org/abs/2505.00001"])

@@ -52,6 +52,23 @@ def arxiv_line(arxiv_id: str, title: str, summary: str = "", extra: str = "") ->
     )
 
 
+def graded_from_captures(tmp_path: Path, lines: list[str], entry: str) -> dict[str, dict]:
+    """Replay capture lines for one registry entry (`entry`: its YAML fields, `id` first)
+    through `openness refresh --replay`; its grades by criterion, as `show --format json`
+    gives them."""
+    captures = tmp_path / "captures"
+    captures.mkdir()
+    (captures / "system.jsonl").write_text("\n".join(lines) + "\n")
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(f"projects:\n- {entry}\n")
+    db = str(tmp_path / "index.duckdb")
+    refreshed = runner.invoke(app, ["refresh", "--registry", str(registry), "--replay", str(captures), "--db", db])
+    assert refreshed.exit_code == 0, refreshed.output
+    project = entry.split("\n", 1)[0].removeprefix("id: ")
+    shown = runner.invoke(app, ["show", project, "--db", db, "--format", "json"])
+    return {row["criterion"]: row for row in json.loads(shown.stdout)}
+
+
 def open_system_captures() -> list[str]:
     released, base = "acme/Acme-7B-Instruct", "acme/Acme-7B"
     card = (
@@ -216,18 +233,7 @@ def test_lineage_is_followed_to_the_pretrained_base(tmp_path: Path) -> None:
         line(f"{HUB}/api/datasets/lab/web-corpus", json={"id": "lab/web-corpus", "gated": False, "tags": []}),
         line(f"{HUB}/api/datasets/lab/preference-mix", json={"id": "lab/preference-mix", "gated": False, "tags": []}),
     ]
-    captures = tmp_path / "captures"
-    captures.mkdir()
-    (captures / "lineage.jsonl").write_text("\n".join(lines) + "\n")
-    registry = tmp_path / "registry.yaml"
-    registry.write_text("projects:\n- id: lm\n  name: Lm\n  org: Lab\n  hf: lab/Lm-7B-Instruct\n")
-    db = str(tmp_path / "l.duckdb")
-    assert (
-        runner.invoke(app, ["refresh", "--registry", str(registry), "--replay", str(captures), "--db", db]).exit_code
-        == 0
-    )
-    result = runner.invoke(app, ["show", "lm", "--db", db, "--format", "json"])
-    grades = {row["criterion"]: row for row in json.loads(result.stdout)}
+    grades = graded_from_captures(tmp_path, lines, "id: lm\n  name: Lm\n  org: Lab\n  hf: lab/Lm-7B-Instruct")
     assert grades["llmdata"]["grade"] == "open"
     assert grades["llmdata"]["evidence"] == [f"{HUB}/datasets/lab/web-corpus"]
     assert grades["rldata"]["grade"] == "open"
