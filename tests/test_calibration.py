@@ -18,16 +18,19 @@ from tests.conftest import CALIBRATION, CALIBRATION_2025
 PINNED = {
     "calibration": {
         "cells compared": 308,
-        "exact agreement": 0.744,
-        "quadratic-weighted kappa": 0.631,
-        "Spearman of totals": 0.771,
+        "exact agreement": 0.750,
+        "quadratic-weighted kappa": 0.637,
+        "Spearman of totals": 0.798,
         "lowest criterion": 0.59,
     },
     "calibration-2025": {
         "cells compared": 252,
-        "exact agreement": 0.750,
-        "quadratic-weighted kappa": 0.716,
-        "Spearman of totals": 0.541,
+        "exact agreement": 0.754,
+        # Lowered from 0.716 and 0.541: Llama-Nemotron's opencode was open only because its
+        # evaluation harness counted as training code (RUBRIC.md says it does not); the
+        # experts' repos (NeMo, NeMo-Aligner, Megatron-LM) are not in the captures.
+        "quadratic-weighted kappa": 0.703,
+        "Spearman of totals": 0.514,
         "lowest criterion": 0.28,
     },
 }

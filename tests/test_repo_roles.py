@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.evidence.repo_roles import another_version, pointed_to_as_making, versions
+from index.evidence.repo_roles import another_version, pointed_to_as_making, presented_only_as_tools, versions
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,22 @@ def test_a_repo_is_of_another_version_when_a_shared_family_word_has_another_vers
     repo: str, models: list[str], expected: bool
 ) -> None:
     assert another_version(repo, models) is expected
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["All evaluations were done using [Kit](https://github.com/orbit/kit)."], {"orbit/kit"}),
+        (
+            ["Recipes for how to use Nimbus in applications: [here](https://github.com/orbit/cookbook)."],
+            {"orbit/cookbook"},
+        ),
+        # Also linked plainly, or as what made the model: not only a tool.
+        (["Evaluated with [Kit](https://github.com/orbit/kit).", "GitHub: https://github.com/orbit/kit"], set()),
+        (["Trained and evaluated with [Kit](https://github.com/orbit/kit)."], set()),
+    ],
+)
+def test_a_repo_every_linking_sentence_presents_for_use_or_evaluation_is_a_tool(
+    texts: list[str], expected: set[str]
+) -> None:
+    assert presented_only_as_tools(texts) == expected

@@ -91,3 +91,22 @@ def test_the_previous_versions_code_pointed_to_as_the_method_continued_is_some_c
 def test_an_entry_repo_is_the_systems_whatever_its_version() -> None:
     grades = _next_release("# Nimbus2.5\n", entry=True)
     assert grades["opencode"][0] == "open"
+
+
+# --- tools the makers link, and data-processing code ------------------------------------
+
+
+def test_an_evaluation_harness_of_the_makers_is_not_the_systems_training_code() -> None:
+    card = "# Nimbus 7B Chat\n\nAll evaluations were done using [Kit](https://github.com/orbitlabs/kit).\n"
+    harness = repo("orbitlabs/kit", files=TRAINING_REPO, readme_md=DOCUMENTED_README)
+    ev = project(released=model(card_md=card), bases=(model(BASE),), linked_repos=(harness,))
+    assert (RULES["opencode"](ev).grade, RULES["opencode"](ev).rule) == ("closed", "opencode.inference_only")
+    assert RULES["code"](ev).rule == "code.no_training_code"
+
+
+def test_code_that_builds_the_training_data_is_some_code_documented_in_part() -> None:
+    readme = DOCUMENTED_README + "\n## Data\n\nGenerate the puzzles with `python games/generate.py`.\n"
+    data_repo = repo(files=("games/sudoku/prepare_data.py", "games/sudoku/verifier.py"), readme_md=readme)
+    ev = project(released=model(), bases=(model(BASE),), repos=(data_repo,))
+    assert (RULES["opencode"](ev).grade, RULES["opencode"](ev).rule) == ("partial", "opencode.data_processing_only")
+    assert RULES["code"](ev).grade == "partial"

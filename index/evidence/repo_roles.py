@@ -1,5 +1,6 @@
 """Which linked GitHub repos the system's texts present as the code that made the model,
-and which repos are named for another version of the model.
+which only as tools to use or evaluate it with, and which repos are named for another
+version of the model.
 
 Same owner is not same system: a lab links the repo of its previous model ("TeleChat2")
 beside the current release ("TeleChat2.5"), and a card may point to that repo as the
@@ -23,6 +24,30 @@ MAKING_WORDS = re.compile(
     r"\b(?:train\w*|pre-?train\w*|fine-?tun\w*|finetun\w*|codebase|code base|source code|creation)\b|训练|微调",
     re.IGNORECASE,
 )
+
+
+# The sentence speaks of using, serving or evaluating the model ("All evaluations were
+# done using [X]", "recipes for how to use the model in applications: [X]").
+TOOL_WORDS = re.compile(
+    r"\b(?:use[sd]?|using|usage|run|running|inference|deploy\w*|serv(?:e|es|ing)|demos?|applications?"
+    r"|integrations?|evaluat\w*|eval|benchmark\w*)\b|推理|部署|使用|评测|评估|体验",
+    re.IGNORECASE,
+)
+
+
+def presented_only_as_tools(texts: Iterable[str]) -> frozenset[str]:
+    """GitHub repos (lower-case owner/name) that every sentence linking them presents as
+    a tool to use, serve or evaluate the model with: none speaks of its making, none
+    links it plainly ("GitHub: [X]", "see our repo")."""
+    roles: dict[str, set[str]] = {}
+    for text in texts:
+        for sentence in sentences(text or ""):
+            prose = _NOT_PROSE.sub(" ", sentence)
+            role = "making" if MAKING_WORDS.search(prose) else "tool" if TOOL_WORDS.search(prose) else "plain"
+            for link in find_links(sentence):
+                if link.kind == "github":
+                    roles.setdefault(link.target.lower(), set()).add(role)
+    return frozenset(repo for repo, found in roles.items() if found == {"tool"})
 
 
 def pointed_to_as_making(texts: Iterable[str]) -> frozenset[str]:

@@ -84,8 +84,19 @@ def opencode(ev: ProjectEvidence) -> Grade:
             [r.page_url for r in continued],
             "opencode.other_version_only",
         )
-    # RUBRIC.md: inference, serving, quantisation or evaluation code alone is not training code.
-    with_code = [r for r in repos if r.code.source_file_count]
+    # RUBRIC.md: code for some stages "or data processing only" is partial.
+    data = [r for r in repos if h.processes_training_data(r)]
+    if data:
+        return h.grade(
+            "opencode",
+            "partial",
+            f"only code that builds the training data is public (e.g. {data[0].code.data_files[0]}), none that trains",
+            [r.page_url for r in data],
+            "opencode.data_processing_only",
+        )
+    # RUBRIC.md: inference, serving, quantisation or evaluation code alone is not training
+    # code; the tools the makers link for running or evaluating the model hold such code.
+    with_code = [r for r in (*repos, *h.tool_repos(ev)) if r.code.source_file_count]
     if with_code:
         return h.grade(
             "opencode",
@@ -462,11 +473,15 @@ def code(ev: ProjectEvidence) -> Grade:
 
 
 def _training_code_repos(ev: ProjectEvidence) -> list[RepoEvidence]:
-    """The system's repos holding code to train or tune it, user examples included."""
+    """The system's repos holding code to train or tune it, user examples and code that
+    builds the training data included."""
     return [
         r
         for r in h.system_code_repos(ev)
-        if r.code.training_files or r.code.finetuning_files or r.code.example_training_files
+        if r.code.training_files
+        or r.code.finetuning_files
+        or r.code.example_training_files
+        or h.processes_training_data(r)
     ]
 
 

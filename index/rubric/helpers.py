@@ -14,7 +14,7 @@ from index.evidence.licenses import License, is_permissive_content_license
 from index.evidence.names import identity_tokens, mentions_the_system, names_the_system, same_owner
 from index.evidence.papers import Paper, venue_stated_with_link
 from index.evidence.project import DatasetEvidence, ModelEvidence, PackageEvidence, ProjectEvidence, RepoEvidence
-from index.evidence.repo_roles import another_version, pointed_to_as_making
+from index.evidence.repo_roles import another_version, pointed_to_as_making, presented_only_as_tools
 from index.rubric.grades import Grade
 
 # Dataset names that mark instruction / preference data rather than pre-training corpora.
@@ -68,17 +68,39 @@ def other_version_repos(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
     return tuple(r for r in own_repos(ev) if r not in ev.repos and another_version(r.full_name, names))
 
 
+def _system_texts(ev: ProjectEvidence) -> list[str]:
+    """The cards of the release and its bases, and the entry READMEs: where the makers
+    say what each linked repo is to the system."""
+    texts = [m.card.body for m in (*released_models(ev), *ev.bases) if m.card is not None]
+    return texts + [r.readme.text for r in ev.repos]
+
+
 def continued_version_repos(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
     """Repos of another version that the system's cards or entry READMEs point to as how
     this one was made ("the fine-tuning method continues TeleChat2, see [repo]")."""
-    texts = [m.card.body for m in (*released_models(ev), *ev.bases) if m.card is not None]
-    making = pointed_to_as_making(texts + [r.readme.text for r in ev.repos])
+    making = pointed_to_as_making(_system_texts(ev))
     return tuple(r for r in other_version_repos(ev) if r.full_name.lower() in making)
 
 
+def tool_repos(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
+    """Own repos the system's texts link only as tools to use or evaluate the model with
+    (a cookbook, an evaluation harness, an inference engine): the makers' code, not the
+    code that made this system (RUBRIC.md: a framework of the same organisation counts
+    only when the makers point to it as this system's)."""
+    tools = presented_only_as_tools(_system_texts(ev))
+    return tuple(r for r in own_repos(ev) if r not in ev.repos and r.full_name.lower() in tools)
+
+
+def processes_training_data(repo: RepoEvidence) -> bool:
+    """The repo holds code that collects, generates or processes data and its README
+    documents data: code that built the training data (RUBRIC.md: data processing only
+    is partial), not a model repo's stray `data.py`."""
+    return bool(repo.code.data_files) and "data" in repo.readme.sections
+
+
 def system_code_repos(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
-    """Own repos whose code is this system's: all but another version's."""
-    others = other_version_repos(ev)
+    """Own repos whose code is this system's: all but another version's and the tools."""
+    others = other_version_repos(ev) + tool_repos(ev)
     return tuple(r for r in own_repos(ev) if r not in others)
 
 
