@@ -159,7 +159,8 @@ def _follow_links(texts: list[str], fetchers: Fetchers, crawl: ProjectCrawl) -> 
         crawl.add("dataset", fetchers.hub.dataset(dataset))
         crawl.add("dataset", fetchers.hub.dataset_card(dataset))
     own_readmes: list[str] = []
-    for repo in [r for r in links.github_repos(text) if r.lower() not in entry_repos][:MAX_LINKS_PER_KIND]:
+    linked_repos = [r for r in links.github_repos(text) if r.lower() not in entry_repos][:MAX_LINKS_PER_KIND]
+    for repo in linked_repos:
         readme = _github_repo("linked_github", repo, fetchers, crawl)
         if _is_makers_repo(repo, crawl):
             own_readmes.append(readme)
@@ -173,6 +174,13 @@ def _follow_links(texts: list[str], fetchers: Fetchers, crawl: ProjectCrawl) -> 
     arxiv += links.arxiv_ids("\n\n".join(own_readmes))
     for arxiv_id in _unique(arxiv)[:MAX_LINKS_PER_KIND]:
         crawl.add("arxiv", fetchers.arxiv.entry(arxiv_id))
+    # A paper's abstract links the code behind it ("Our code and data are public at
+    # github.com/X") where a card often does not: the same hop as a card's links.
+    seen_repos = entry_repos | {r.lower() for r in linked_repos}
+    abstracts = "\n\n".join(f.data for f in crawl.of("arxiv") if f.ok)
+    from_papers = [r for r in links.github_repos(abstracts) if r.lower() not in seen_repos]
+    for repo in from_papers[: MAX_LINKS_PER_KIND - len(linked_repos)]:
+        _github_repo("linked_github", repo, fetchers, crawl)
     for package in links.pip_install_targets(text)[:MAX_LINKS_PER_KIND]:
         crawl.add("pypi", fetchers.pypi.project(package))
 

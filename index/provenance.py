@@ -134,6 +134,7 @@ class CrawlView:
         self.texts = [text for role in ("model", "base", "github") for text in _texts(crawl, role)]
         self.dataset_texts = _texts(crawl, "dataset")
         self.linked_texts = _texts(crawl, "linked_github")  # read for the makers' papers
+        self.paper_texts = _texts(crawl, "arxiv")  # their abstracts link code
         self.owners = frozenset(
             f.target.split("/")[0].lower() for role, f in crawl.resources if role in _ENTRY_VIA and "/" in f.target
         )
@@ -171,6 +172,8 @@ def _texts(crawl: ProjectCrawl, role: str) -> list[_Text]:
             found.append(_Text(fetched.url, f"{what} {fetched.target}", str(fetched.data)))
         elif fetched.kind == "github_readme":
             found.append(_Text(fetched.url, f"the README of {fetched.target}", decode_readme(fetched.data)))
+        elif fetched.kind == "arxiv":
+            found.append(_Text(fetched.url, f"the abstract of arXiv {fetched.target}", str(fetched.data)))
     return found
 
 
@@ -237,7 +240,10 @@ def _why(role: str, target: str, view: CrawlView) -> tuple[str, str | None]:
             if named:
                 return named
     if role in _FINDERS:
-        texts = [*view.texts, *view.dataset_texts, *view.linked_texts] if role == "arxiv" else view.texts
+        texts = {
+            "arxiv": [*view.texts, *view.dataset_texts, *view.linked_texts],
+            "linked_github": [*view.texts, *view.paper_texts],
+        }.get(role, view.texts)
         for text in texts:
             if target.lower() in text.names(role):
                 return f"{_FINDERS[role][0]} {text.label}", text.url

@@ -302,3 +302,30 @@ def test_a_github_projects_linked_model_names_its_data_and_papers(tmp_path: Path
     shown = show_after_replay(tmp_path, "chatrnn", "rnnco/ChatRNN", lines)
     assert "https://huggingface.co/datasets/rnnco/rnn-corpus" in shown["llmdata"]
     assert "https://arxiv.org/abs/2503.00003" in shown["preprint"]
+
+
+def test_the_code_a_papers_abstract_links_is_crawled_as_the_systems(tmp_path: Path) -> None:
+    """A card that links no repo, and a paper tagged on the model whose abstract says where
+    its code is: the crawl follows that link, the repo's training code is the system's,
+    and show says the link came from the abstract."""
+    info = {
+        "id": "evolab/EvoChat-13B",
+        "tags": ["license:apache-2.0", "arxiv:2504.00004"],
+        "cardData": {"license": "apache-2.0"},
+    }
+    summary = (
+        "We fine-tune an open model on instructions rewritten step by step into harder ones. "
+        "Our code and data are public at https://github.com/evoresearcher/EvoChat"
+    )
+    tree = [{"path": "training/train.py", "type": "blob"}, {"path": "training/finetune.py", "type": "blob"}]
+    lines = [
+        line(f"{HUB}/api/models/evolab/EvoChat-13B", json=info),
+        line(f"{HUB}/evolab/EvoChat-13B/resolve/main/README.md", body="# EvoChat 13B\n\nA chat model.\n"),
+        arxiv_line("2504.00004", "EvoChat: evolving instructions", summary),
+        *github_lines("evoresearcher/EvoChat", "# EvoChat\n\nTrain with `python training/train.py`.\n", tree),
+    ]
+    shown = graded_from_captures(tmp_path, lines, "id: evochat\n  name: EvoChat\n  org: Evolab\n  hf: evolab/EvoChat-13B")
+    assert shown["opencode"]["grade"] == "open", shown["opencode"]
+    assert "https://github.com/evoresearcher/EvoChat" in shown["opencode"]["evidence"]
+    via = {record["via"] for record in shown["opencode"]["provenance"]}
+    assert "linked from the abstract of arXiv 2504.00004" in via
