@@ -324,7 +324,8 @@ def test_the_code_a_papers_abstract_links_is_crawled_as_the_systems(tmp_path: Pa
         arxiv_line("2504.00004", "EvoChat: evolving instructions", summary),
         *github_lines("evoresearcher/EvoChat", "# EvoChat\n\nTrain with `python training/train.py`.\n", tree),
     ]
-    shown = graded_from_captures(tmp_path, lines, "id: evochat\n  name: EvoChat\n  org: Evolab\n  hf: evolab/EvoChat-13B")
+    entry = "id: evochat\n  name: EvoChat\n  org: Evolab\n  hf: evolab/EvoChat-13B"
+    shown = graded_from_captures(tmp_path, lines, entry)
     assert shown["opencode"]["grade"] == "open", shown["opencode"]
     assert "https://github.com/evoresearcher/EvoChat" in shown["opencode"]["evidence"]
     via = {record["via"] for record in shown["opencode"]["provenance"]}
