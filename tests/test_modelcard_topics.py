@@ -8,10 +8,11 @@ from dataclasses import replace
 
 import pytest
 
-from index.evidence.card_topics import card_topics, dimensions_stated, links_its_training_data
+from index.evidence.card_topics import card_topics, dimensions_stated, links_its_training_data, states_size_and_design
 from index.evidence.cards import parse_card
 from index.rubric.criteria import RULES
 from tests.test_rubric import model, project
+from tests.test_unseen_systems import HUB, graded_from_captures, line
 
 # --- model cards: what they document ------------------------------------------------------
 
@@ -198,3 +199,49 @@ def test_an_unreadable_card_is_unknown_not_absent() -> None:
     assert (result.grade, result.rule, result.evidence) == ("partial", "modelcard.card_unreadable", (card_url,))
     assert "could not be read" in result.reason
     assert RULES["modelcard"](project(released=released)).rule == "modelcard.none"
+
+
+@pytest.mark.parametrize(
+    ("card_md", "states_design"),
+    [
+        ("Falcon-180B-Chat is a 180B parameters causal decoder-only model built by TII.\n", True),
+        ("This checkpoint is a 671B parameter Mixture of Experts model in BF16 format.\n", True),
+        ("Acme 70B Base is a 70B parameter decoder-only transformer, continued from Llama 3.1 70B.\n", True),
+        # a name and size, without the kind of design
+        ("Acme-8B is small and efficient with a size of 2.7 billion parameters.\n", False),
+        # a design word, but no size: a claim about Transformers, not this model's design
+        ("Acme is the first alternative model competitive with the best open-source Transformers.\n", False),
+        # size and design kind in different sentences say nothing of one model together
+        ("Acme has 7B parameters. It beats every transformer of its size.\n", False),
+        # a heading is not prose
+        ("# A 7B parameter decoder-only model\n\nTry it!\n", False),
+        # a comparison table's row describes another model
+        ("| Model | Size | Type |\n|---|---|---|\n| Other-7B | 7B parameters | decoder-only |\n", False),
+    ],
+    ids=["decoder-only", "moe", "transformer", "size-only", "design-word-only", "two-sentences", "heading", "table"],
+)
+def test_a_sentence_giving_size_and_design_kind_states_the_architecture(card_md: str, states_design: bool) -> None:
+    card = parse_card(card_md)
+    assert states_size_and_design(card) is states_design
+    assert ("architecture" in card_topics(card)) is states_design
+
+
+def test_a_lead_stating_size_and_design_is_not_a_landing_page(tmp_path) -> None:
+    # The shape of a chat model's card that states its design in the lead and points
+    # elsewhere for the rest: partial insight, not a landing page.
+    repo = "acme/Acme-40B-Chat"
+    card = (
+        "---\nlicense: apache-2.0\n---\n\nAcme-40B-Chat is a 40B parameters causal decoder-only model built by "
+        "Acme and finetuned on a mixture of chat data. Paper coming soon.\n\nWhy use Acme-40B-Chat?\n\n"
+        "- It is the best open-access model currently available.\n- Try it in our demo!\n"
+    )
+    info = {"id": repo, "gated": False, "tags": ["license:apache-2.0"], "cardData": {"license": "apache-2.0"}}
+    lines = [line(f"{HUB}/api/models/{repo}", json=info), line(f"{HUB}/{repo}/resolve/main/README.md", body=card)]
+    grade = graded_from_captures(tmp_path, lines, f"id: acme\n  name: Acme\n  org: Acme\n  hf: {repo}")["modelcard"]
+    assert (grade["grade"], grade["rule"]) == ("partial", "modelcard.partial")
+    assert "architecture" in grade["reason"]
+    landing = card.replace("40B parameters causal decoder-only model", "chat model")
+    lines[-1] = line(f"{HUB}/{repo}/resolve/main/README.md", body=landing)
+    (tmp_path / "again").mkdir()
+    grade = graded_from_captures(tmp_path / "again", lines, f"id: acme\n  name: Acme\n  org: Acme\n  hf: {repo}")
+    assert grade["modelcard"]["rule"] == "modelcard.advertisement_only"

@@ -13,7 +13,9 @@ from index.evidence.cards import Card, card_prose, section_texts, sentences
 
 TOPICS: dict[str, str] = {
     "architecture": "states the model's design: an architecture section giving a design fact, "
-    "or two of its dimensions (layers, heads, hidden size, vocabulary, experts, context) anywhere",
+    "two of its dimensions (layers, heads, hidden size, vocabulary, experts, context) anywhere, "
+    "or a sentence giving both its parameter count and its kind of design ('a 180B parameters "
+    "causal decoder-only model')",
     "training_data": "names what the model was trained or tuned on: a training-data section "
     "linking, listing or naming (as its metadata declares them) its sources, a link to a Hub dataset, "
     "or a sentence saying it was trained or tuned on data it links",
@@ -44,13 +46,19 @@ _DIMENSIONS = {
     r"|\b\d+\s*[kK]\s+(?:token\s+)?context\b|上下文长度",
 }
 _DIMENSION_PATTERNS = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in _DIMENSIONS.items()}
+_PARAMETER_COUNT = rf"\b{_NUMBER}\s*(?:billion|million|b|m)?\s*(?:total |active |activated )?param"
+# The kind of network a model is; with its parameter count, a sentence states its design.
+_DESIGN_KIND = (
+    r"decoder[- ]only|encoder[- ]decoder|transformer|mixture[- ]of[- ]experts|\bmoe\b|state[- ]space"
+    r"|recurrent|\brnn\b"
+)
 _DESIGN_FACT = re.compile(
-    r"decoder[- ]only|encoder[- ]decoder|auto-?regressive|transformer|mixture[- ]of[- ]experts|\bmoe\b"
-    r"|attention|state[- ]space|convolution|recurren|\brnn\b|rotary|\brope\b|alibi|swiglu|gelu|layer ?norm"
-    rf"|\b{_NUMBER}\s*(?:billion|million|b|m)?\s*(?:total |active |activated )?param"
-    r"|架构|参数",
+    rf"{_DESIGN_KIND}|auto-?regressive|attention|convolution|recurren|rotary|\brope\b|alibi|swiglu|gelu"
+    rf"|layer ?norm|{_PARAMETER_COUNT}|架构|参数",
     re.IGNORECASE,
 )
+_PARAMETER_COUNT_PATTERN = re.compile(_PARAMETER_COUNT, re.IGNORECASE)
+_DESIGN_KIND_PATTERN = re.compile(_DESIGN_KIND, re.IGNORECASE)
 # Training methods and settings: what a section about training says when it says anything.
 _TRAINING_FACT = re.compile(
     r"\b(?:sft|supervised fine-?tun\w*|fine-?tun\w*|instruction[- ]tun\w*|dpo|rlhf|ppo|grpo|orpo|kto"
@@ -83,8 +91,25 @@ def _any(texts: tuple[str, ...], pattern: re.Pattern[str]) -> bool:
     return any(pattern.search(text) for text in texts)
 
 
+def states_size_and_design(card: Card) -> bool:
+    """A sentence of the card's prose gives the model's parameter count and its kind of
+    design ("a 180B parameters causal decoder-only model"): where many cards state their
+    design, in the lead, under no architecture heading. A size alone is a name and size;
+    a design word alone ("better than Transformers") is no statement about this model; a
+    table row is left out, as comparison tables describe other models."""
+    return any(
+        _PARAMETER_COUNT_PATTERN.search(sentence) and _DESIGN_KIND_PATTERN.search(sentence)
+        for sentence in sentences(card_prose(card.body))
+        if sentence.count("|") < 2
+    )
+
+
 def documents_architecture(card: Card, sections: dict[str, tuple[str, ...]]) -> bool:
-    return len(dimensions_stated(card.body)) >= 2 or _any(sections.get("architecture", ()), _DESIGN_FACT)
+    return (
+        len(dimensions_stated(card.body)) >= 2
+        or _any(sections.get("architecture", ()), _DESIGN_FACT)
+        or states_size_and_design(card)
+    )
 
 
 def declared_dataset_names(card: Card) -> frozenset[str]:
