@@ -534,7 +534,7 @@ def show_command(
         lines.append(f"  {criterion:<13} {grade:<8} {reason}  [{rule}]" + ("  (evidence unknown)" if unknown else ""))
         for record in provenance_records(evidence, fetched, origins):
             lines += evidence_lines(record, owners)
-    lines += findings_lines(flags, policy)
+    lines += findings_lines(flags, policy, origins, owners)
     _emit_lines(lines)
 
 
@@ -587,12 +587,14 @@ def evidence_lines(record: dict[str, object], owners: list[str]) -> list[str]:
     return lines
 
 
-def findings_lines(flags: Table, policy: Table) -> list[str]:
-    """The open-washing flags and EU AI Act indicators under a project's grades."""
+def findings_lines(flags: Table, policy: Table, origins: dict[str, Origin], owners: list[str]) -> list[str]:
+    """The open-washing flags, their evidence with its provenance as for grades, and the
+    EU AI Act indicators under a project's grades."""
     lines = ["", f"open-washing flags: {len(flags.rows) or 'none'}"]
-    for flag, reason, evidence in flags.rows:
+    for flag, reason, evidence, fetched in flags.rows:
         lines.append(f"  {flag}: {reason}")
-        lines += [f"  {'':<13} evidence: {url}" for url in evidence]
+        for record in provenance_records(evidence, fetched, origins):
+            lines += evidence_lines(record, owners)
     for exemption, reason, parameters, parameters_source, tokens, tokens_source, flops, risk in policy.rows:
         compute = f"{flops:.1e} FLOPs (6 x parameters x tokens)" if flops else "unknown"
         lines += [

@@ -164,7 +164,9 @@ def grade_changes(connection: duckdb.DuckDBPyConnection, project: str | None = N
 def project_flags(connection: duckdb.DuckDBPyConnection, project: str) -> Table:
     """The open-washing flags of one project in the latest complete run."""
     cursor = connection.execute(
-        "SELECT flag, reason, evidence FROM latest_flags WHERE lower(project) = lower(?) ORDER BY flag", [project]
+        """SELECT flag, reason, evidence, evidence_fetched FROM latest_flags
+           WHERE lower(project) = lower(?) ORDER BY flag""",
+        [project],
     )
     return Table([d[0] for d in cursor.description], [tuple(row) for row in cursor.fetchall()])
 

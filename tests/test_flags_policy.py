@@ -240,6 +240,14 @@ def test_show_prints_flags_and_indicators_with_their_sources(db: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "open-washing flags: 4" in result.stdout
     assert "licence_more_permissive_than_base:" in result.stdout
+    # A flag's evidence carries its provenance, as a grade's does: here the base another
+    # owner published, named in the release's metadata.
+    text = " ".join(result.stdout.split())
+    assert (
+        f"evidence: {HUB}/bigco/Big-70B fetched: {HUB}/api/models/bigco/Big-70B from bigco/Big-70B: "
+        f"base model named in the Hub metadata of washco/Wash-70B-Chat ({HUB}/api/models/washco/Wash-70B-Chat); "
+        "bigco is another owner than the registry entry (washco)"
+    ) in text
     assert "EU AI Act open-source exemption (Art. 53(2)): not met" in result.stdout
     assert "training tokens:  1.5e+13 (card of bigco/Big-70B: 'Pretrained on 15T tokens.')" in result.stdout
     assert "systemic risk presumed above 10^25 (Art. 51): near" in result.stdout
