@@ -15,6 +15,7 @@ from index.evidence.papers import (
     is_peer_reviewed,
     paper_topics,
     parse_arxiv_feed,
+    presents_as_paper,
     venue_stated_with_link,
 )
 
@@ -273,3 +274,36 @@ def test_refinedweb_entry(calibration: Path) -> None:
 )
 def test_venue_stated_with_link(text: str, arxiv_id: str, venue: str | None) -> None:
     assert venue_stated_with_link(text, arxiv_id) == venue
+
+
+@pytest.mark.parametrize(
+    ("line", "url", "expected"),
+    [
+        # A badge whose alt text names the paper, a plain "Paper:" label, a citation's url.
+        (
+            "[![EMNLP Paper](https://img.shields.io/badge/EMNLP_Paper-grey.svg)](https://aclanthology.org/2023.emnlp-main.530/)",
+            "https://aclanthology.org/2023.emnlp-main.530/",
+            True,
+        ),
+        ("- **Paper:** https://openreview.net/forum?id=RCdoMrg4I0", "https://openreview.net/forum?id=RCdoMrg4I0", True),
+        ("  url = {https://aclanthology.org/2024.acl-long.1},", "https://aclanthology.org/2024.acl-long.1", True),
+        (
+            "Our work appears at [ICML 2024](https://proceedings.mlr.press/v235/x24a.html).",
+            "https://proceedings.mlr.press/v235/x24a.html",
+            True,
+        ),
+        # A method the model reuses, cited on its name; a label that belongs to another link.
+        (
+            "* Employs [`subln`](https://proceedings.mlr.press/v202/wang23u.html) normalization.",
+            "https://proceedings.mlr.press/v202/wang23u.html",
+            False,
+        ),
+        (
+            "[Paper](https://arxiv.org/abs/2501.1) uses [FlashAttention](https://proceedings.neurips.cc/p/1.html)",
+            "https://proceedings.neurips.cc/p/1.html",
+            False,
+        ),
+    ],
+)
+def test_a_venue_link_is_the_makers_paper_only_when_presented_as_one(line: str, url: str, expected: bool) -> None:
+    assert presents_as_paper(line, url) is expected

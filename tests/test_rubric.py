@@ -35,6 +35,7 @@ from index.evidence.project import (
     credited_repos,
     makers_names,
     model_evidence,
+    venue_links_as_papers_in,
 )
 from index.rubric import helpers as h
 from index.rubric.criteria import (
@@ -226,6 +227,7 @@ def project(
         own_identity=identity_tokens(makers),
         owners=frozenset(name.split("/")[0].lower() for name in makers),
         own_links=tuple(link for text in own_texts for link in find_links(text)),
+        venue_links_as_papers=tuple(venue_links_as_papers_in(own_texts)),
         credited_repos=credited_repos(own_texts),
     )
 
@@ -830,6 +832,13 @@ PAPER_CASES = [
         "partial",
         "paper.proceedings_link",
         PROCEEDINGS,
+    ),
+    case(
+        "proceedings-link-on-a-reused-method-is-a-citation",
+        project(released=model(card_md=f"{PARTIAL_CARD}\n* Employs [subln]({PROCEEDINGS}) normalization.\n")),
+        "paper",
+        "closed",
+        "paper.none",
     ),
 ]
 

@@ -171,6 +171,33 @@ def venue_stated_with_link(text: str, arxiv_id: str) -> str | None:
     return None
 
 
+# How a text presents a link as a paper: its anchor or badge text, or the label before it
+# ("Paper:", "📃"), names a paper, a venue or a citation ("[EMNLP Paper](…)", "url = {…}").
+# A link on a method's name ("Employs [subln](…) normalization") cites what the model reuses.
+_PAPER_LABEL = re.compile(
+    rf"\b(?:paper|publication|proceedings|article|cite|citation|bibtex|{_VENUE_ACRONYMS})\b"
+    r"|\burl\s*=\s*[{\"]?\s*$|howpublished|论文|📃|📄",
+    re.IGNORECASE,
+)
+_MARKDOWN_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
+
+
+def presents_as_paper(line: str, url: str) -> bool:
+    """The line presents `url` as a paper: the Markdown link text around it (a badge's alt
+    text included) or, for a bare URL, the words before it since the last link, name a
+    paper, a venue or a citation."""
+    start = line.find(url)
+    if start < 0:
+        return False
+    before = _MARKDOWN_IMAGE.sub(r" \1 ", line[:start])
+    if before.endswith("]("):
+        opening = before.rfind("[", 0, len(before) - 2)
+        label = before[opening + 1 : -2] if opening >= 0 else ""
+    else:
+        label = _ANY_URL.split(before)[-1]
+    return bool(_PAPER_LABEL.search(label))
+
+
 # --- topics ----------------------------------------------------------------------------
 
 # Stages read from the title and abstract: what the paper reports doing, not the models it

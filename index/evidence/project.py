@@ -18,7 +18,7 @@ from index.evidence.cards import Card, parse_card, without_credit_sections
 from index.evidence.code import Readme, RepoCode, classify_tree, readme_evidence
 from index.evidence.licenses import License, code_license_in_text, licenses_in_text, normalise_license
 from index.evidence.names import identity_tokens, same_owner
-from index.evidence.papers import Paper, parse_arxiv_feed
+from index.evidence.papers import Paper, parse_arxiv_feed, presents_as_paper
 
 HUB_PAGE = "https://huggingface.co"
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".gguf", ".ggml", ".ckpt", ".h5", ".msgpack", ".npz", ".onnx")
@@ -191,6 +191,8 @@ class ProjectEvidence:
     own_identity: frozenset[str] = frozenset()
     owners: frozenset[str] = frozenset()  # Hub / GitHub owners of the entry repos
     own_links: tuple[Link, ...] = ()  # links in the system's own cards and README
+    # Peer-review venue links those texts present as a paper (papers.presents_as_paper).
+    venue_links_as_papers: tuple[str, ...] = ()
     # GitHub repos (lower-case owner/name) the own texts link only to credit them: in an
     # acknowledgements or citation section, or to their license file.
     credited_repos: frozenset[str] = frozenset()
@@ -223,8 +225,20 @@ def extract(crawl: ProjectCrawl) -> ProjectEvidence:
         own_identity=identity_tokens(makers_names(released, bases, repos)),
         owners=frozenset(name.split("/")[0].lower() for name in makers_names(released, bases, repos)),
         own_links=tuple(link for text in own_texts for link in find_links(text)),
+        venue_links_as_papers=tuple(venue_links_as_papers_in(own_texts)),
         credited_repos=credited_repos(own_texts),
     )
+
+
+def venue_links_as_papers_in(texts: list[str]) -> list[str]:
+    """The peer-review venue links of the texts that they present as a paper."""
+    return [
+        link.url
+        for text in texts
+        for line in text.splitlines()
+        for link in find_links(line)
+        if link.kind == "proceedings" and presents_as_paper(line, link.url)
+    ]
 
 
 def makers_names(released: list[ModelEvidence], bases: list[ModelEvidence], repos: list[RepoEvidence]) -> list[str]:

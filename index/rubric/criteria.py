@@ -615,12 +615,14 @@ def paper(ev: ProjectEvidence) -> Grade:
             [p.url for p in reviewed],
             "paper.covers_some",
         )
-    proceedings = [link.url for link in ev.own_links if link.kind == "proceedings"]
+    # RUBRIC.md: papers about methods the system reused do not cover it; a venue link on a
+    # method's name is such a citation, one presented as a paper is the makers' own.
+    proceedings = list(ev.venue_links_as_papers)
     if proceedings:
         return h.grade(
             "paper",
             "partial",
-            "the system's documentation links a peer-reviewed venue",
+            "the system's documentation links a peer-reviewed paper",
             proceedings,
             "paper.proceedings_link",
         )
