@@ -28,6 +28,7 @@ from crawler.lineage import NAME as _NAME
 from crawler.lineage import REPO_ID, declared_bases
 from crawler.pypi import PyPIFetcher
 from crawler.results import Fetched, ProjectCrawl
+from crawler.workers import WorkerPermits
 from index.evidence.names import same_owner
 from index.registry import Project
 
@@ -63,15 +64,23 @@ def crawl_all(
 ) -> list[ProjectCrawl]:
     """Crawl every project on a bounded pool; `on_done` sees each crawl as it finishes
     (in the calling thread), and the results come back in registry order whatever the
-    pool did. An exception (Ctrl-C included) cancels the projects not yet started and
-    the fetches not yet sent, and returns only once the running crawls have: the
-    caller tears down the clients' routing through the core next, and a crawl still
-    running after that would fetch past the core (the Hub client falls back to its
-    defaults: the real network, unrecorded and unpaced)."""
+    pool did. `workers` crawls do work at once; a crawl waiting on a URL's backoff or
+    retry-after lends its permit to another (`crawler/workers.py`). An exception
+    (Ctrl-C included) cancels the projects not yet started and the fetches not yet
+    sent, stops the crawls in a wait from going on, and returns only once the running
+    crawls have: the caller tears down the clients' routing through the core next, and
+    a crawl still running after that would fetch past the core (the Hub client falls
+    back to its defaults: the real network, unrecorded and unpaced)."""
     projects = list(projects)
-    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="crawl")
+    permits = WorkerPermits(workers)
+
+    def crawl_one(project: Project) -> ProjectCrawl:
+        with permits.working():
+            return crawl_project(project, fetchers)
+
+    pool = ThreadPoolExecutor(max_workers=permits.most_in_progress, thread_name_prefix="crawl")
     try:
-        futures = {pool.submit(crawl_project, project, fetchers): index for index, project in enumerate(projects)}
+        futures = {pool.submit(crawl_one, project): index for index, project in enumerate(projects)}
         results: list[ProjectCrawl | None] = [None] * len(projects)
         for future in as_completed(futures):
             crawl = future.result()
@@ -79,6 +88,7 @@ def crawl_all(
             if on_done is not None:
                 on_done(crawl)
     except BaseException:
+        permits.stop()
         pool.shutdown(wait=False, cancel_futures=True)
         fetchers.cancel()
         # Cancelled, each running crawl's remaining fetches fail at once; a request on

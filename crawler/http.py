@@ -26,6 +26,7 @@ from crawler.politeness import Clock, Deadline, SystemClock
 from crawler.previous import PreviousRun
 from crawler.stats import RunStats, utc_now
 from crawler.wire import HttpPolicy, Wire
+from crawler.workers import lent_while_waiting
 
 __all__ = ["SERVICE_BASES", "Endpoints", "FetchError", "HttpCore", "HttpPolicy", "ResourceRecord", "RunStats"]
 
@@ -193,7 +194,10 @@ class HttpCore:
         assert future is not None
         if not owner:
             self.stats.add("shared")
-            return future.result()
+            # The owner may be backing off with its permit lent: holding this one while
+            # waiting for it could leave it no permit to come back with.
+            with lent_while_waiting():
+                return future.result()
         try:
             outcome = produce()
         except FetchError as error:

@@ -2,7 +2,8 @@
 
 `Wire.fetch` sends a GET through the host's gate (concurrency and adaptive pace), with a
 total timeout per attempt. It retries 5xx answers, timeouts and dropped connections with
-exponential backoff and jitter: a failing URL waits, the host's other URLs go on. On 429
+exponential backoff and jitter: a failing URL waits, the host's other URLs go on, and its
+crawl lends its worker to another project meanwhile (`workers.py`). On 429
 (and GitHub's 403 with no quota left) the URL waits as long as the service asks, up to a
 bound; whether the whole host pauses and slows is the gate's call (`politeness.py`).
 Every answer and every resource's end is reported to the gate, which reads them for
@@ -33,6 +34,7 @@ from crawler.errors import FetchError
 from crawler.politeness import DEFAULT_LIMITS, FAILED, Clock, Deadline, Gates, HostGate, HostLimit
 from crawler.ratelimit_headers import quota_left, quota_spent, requested_wait, retry_after_seconds
 from crawler.stats import RunStats, utc_now
+from crawler.workers import lent_while_waiting
 
 USER_AGENT = "openness-index/0.1 (research crawler; +https://github.com/openness-index)"
 RETRIED_STATUSES = frozenset({500, 502, 503, 504})
@@ -159,7 +161,9 @@ class Wire:
         seconds = min(seconds, self.deadline.left())
         self.stats.add(f"{why}s")
         self.stats.add(f"{why}_ms", round(seconds * 1000))
-        self.clock.sleep(seconds, self.cancelled)
+        # The wait needs no worker: another crawl may use this one's meanwhile.
+        with lent_while_waiting():
+            self.clock.sleep(seconds, self.cancelled)
         self._check_deadline(canonical)
 
     def _check_deadline(self, canonical: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,12 +16,12 @@ import pytest
 from crawler.adapters import hub_client
 from crawler.bodies import TEXT_BODY_CAP
 from crawler.captures import CaptureStore, CaptureWriter, Exchange
-from crawler.crawl import Fetchers, crawl_project
+from crawler.crawl import Fetchers, crawl_all, crawl_project
 from crawler.errors import FetchError
 from crawler.http import HttpCore, HttpPolicy
 from crawler.politeness import DEFAULT_LIMITS, HostLimit
 from index.refresh import RefreshOptions, RefreshResult, refresh
-from index.registry import Project, load_registry
+from index.registry import Project, load_registry, parse_registry
 from tests.capture_server import CaptureServer, cut_short, reset_connection, stall
 from tests.conftest import replay_calibration_into
 from tests.fake_clock import FakeClock
@@ -365,3 +366,41 @@ def test_a_night_of_transient_faults_leaves_the_grades_and_the_pace_of_a_clean_r
     # the paced waits grow with the retries' extra requests, not with the faults.
     assert summary.get("host_pauses", 0) == 0
     assert summary["paced_ms"] <= 2 * clean.summary["paced_ms"]
+
+
+class BackoffUntilAnotherRequest(FakeClock):
+    """Virtual time, except that a wait ends (in real time) only once the server has seen
+    another request, or after a bound: a wait that nothing else overlaps shows as one
+    that ran out."""
+
+    def __init__(self, server: CaptureServer) -> None:
+        super().__init__()
+        self.server = server
+        self.overlapped: list[bool] = []
+
+    def sleep(self, seconds: float, cancelled: threading.Event) -> None:
+        if seconds <= 0:
+            return
+        seen = len(self.server.arrivals)
+        give_up_at = time.monotonic() + 5.0
+        while len(self.server.arrivals) == seen and time.monotonic() < give_up_at:
+            time.sleep(0.01)
+        self.overlapped.append(len(self.server.arrivals) > seen)
+        super().sleep(seconds, cancelled)
+
+
+def test_a_worker_is_not_held_while_one_of_its_urls_backs_off(capture_server: CaptureServer) -> None:
+    hub = synthetic_hub(2)
+    capture_server.store = hub.store()
+    for i in range(2):
+        info = f"https://huggingface.co/api/models/{model_id(i)}"
+        capture_server.fail(info, raw(info, 503))
+    clock = BackoffUntilAnotherRequest(capture_server)
+    projects = parse_registry(hub.registry_yaml, "synthetic")
+    with HttpCore(policy=HttpPolicy(backoff_base=0.5), clock=clock) as core, hub_client(core):
+        # One worker: the first crawl's first URL answers 503; while it backs off, the
+        # other crawl goes (and its own first URL answers 503 too).
+        crawls = crawl_all(projects, Fetchers.over(core), workers=1)
+    assert clock.overlapped[0], "the other project waited for the backoff to end"
+    assert len(clock.sleeps) == 2 and core.stats.counters["backoffs"] == 2
+    assert all(f.ok for crawl in crawls for f in crawl.of("model"))
