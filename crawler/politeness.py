@@ -19,8 +19,9 @@ answer makes its own URL wait as asked, but pauses the whole host and slows it o
 the service says the quota is spent, or when rate-limit answers are a large share of the
 host's recent answers (then the limit is real); a 5xx, timeout or reset is its URL's
 problem (retried with backoff by the wire) and slows the host only when most recent
-answers fail. A host is given up for the rest of the run when most of its recent
-resources failed after their retries, never on a few failures that happen to line up.
+answers fail. A host is given up for the rest of the run when most of the resources it
+ended in the last five minutes failed after their retries: judged over time, so failures
+that end together on a healthy host are weighed against those minutes' good resources.
 All waiting goes through a `Clock`, so tests can exercise the policy without sleeping,
 and no wait outlasts the run's `Deadline`.
 """
@@ -81,9 +82,15 @@ LIMITED_SHARE = 0.25
 # Failed answers (5xx, timeouts, resets) this share of recent answers: the host struggles.
 FAILING_SHARE = 0.75
 
-# The host's recent resources (after their retries), read for giving the host up.
-RESOURCE_WINDOW = 20
-GIVE_UP_MIN_RESOURCES = 8
+# Giving a host up is judged on the resources (after their retries) it ended in the last
+# GIVE_UP_SECONDS, not on its last N: with many crawls in progress, the persistent
+# failures of a healthy host end their retries together and would fill any count window,
+# while five minutes of a healthy host hold its good resources too, and are longer than
+# one project's dead links take to fail one after another (about 3.5 s each). A host
+# failing most resources for that long is down; one down from the start is given up
+# once GIVE_UP_MIN_FAILURES resources failed.
+GIVE_UP_SECONDS = 300.0
+GIVE_UP_MIN_FAILURES = 8
 GIVE_UP_SHARE = 0.8
 
 OK, LIMITED, FAILED = "ok", "limited", "failed"
@@ -197,7 +204,8 @@ class HostGate:
         self._pauses = 0
         self._last_decrease = -math.inf
         self._answers: deque[str] = deque(maxlen=ANSWER_WINDOW)
-        self._resources: deque[bool] = deque(maxlen=RESOURCE_WINDOW)
+        self._resources: deque[tuple[float, bool]] = deque()  # (ended at, failed), recent
+        self._recent_failures = 0
         self._given_up: str | None = None
         self._budgets: dict[str, tuple[float, float]] = {}  # quota name -> (interval, until)
         self._lock = threading.Lock()
@@ -310,14 +318,21 @@ class HostGate:
 
     def resource_done(self, failed: str | None) -> None:
         """A resource ended: reached (None) or failed for good after its retries (why).
-        When most of the host's recent resources failed, the host is given up."""
+        The host is given up when at least GIVE_UP_SHARE of the resources it ended in
+        the last GIVE_UP_SECONDS failed, GIVE_UP_MIN_FAILURES of them at least."""
         with self._lock:
-            self._resources.append(failed is not None)
-            if failed is None or self._given_up is not None or len(self._resources) < GIVE_UP_MIN_RESOURCES:
+            now = self.clock.monotonic()
+            self._resources.append((now, failed is not None))
+            self._recent_failures += failed is not None
+            while self._resources[0][0] <= now - GIVE_UP_SECONDS:
+                _, old_failed = self._resources.popleft()
+                self._recent_failures -= old_failed
+            failures, ended = self._recent_failures, len(self._resources)
+            if failed is None or self._given_up is not None or failures < GIVE_UP_MIN_FAILURES:
                 return
-            failures = sum(self._resources)
-            if failures / len(self._resources) >= GIVE_UP_SHARE:
-                self._given_up = f"{failures} of its last {len(self._resources)} resources failed ({failed})"
+            if failures / ended >= GIVE_UP_SHARE:
+                window = format_duration(GIVE_UP_SECONDS)
+                self._given_up = f"{failures} of the {ended} resources it ended in the last {window} failed ({failed})"
 
     def give_up(self, reason: str) -> None:
         with self._lock:

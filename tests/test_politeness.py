@@ -11,7 +11,8 @@ import pytest
 from crawler.politeness import (
     DEFAULT_LIMITS,
     FAILED,
-    GIVE_UP_MIN_RESOURCES,
+    GIVE_UP_MIN_FAILURES,
+    GIVE_UP_SECONDS,
     LOOPBACK_LIMIT,
     SLOWEST_SHARE,
     UNKNOWN_HOST_LIMIT,
@@ -153,7 +154,7 @@ def test_a_waiting_request_takes_a_new_turn_after_a_pause_that_began_meanwhile()
 
 def test_a_host_where_most_recent_resources_fail_is_given_up() -> None:
     host, _ = gate(rate=None)
-    for _ in range(GIVE_UP_MIN_RESOURCES - 1):
+    for _ in range(GIVE_UP_MIN_FAILURES - 1):
         host.resource_done(failed="connection")
     assert host.given_up is None  # too few to judge
     host.resource_done(failed="connection")
@@ -170,6 +171,41 @@ def test_a_healthy_host_is_not_given_up_for_persistent_failures_that_line_up() -
     for _ in range(5):
         host.resource_done(failed="server_error")
     assert host.given_up is None
+
+
+def resources_ending(host: HostGate, clock: FakeClock, seconds: float, every: float, failing: int, of: int) -> None:
+    """Resources ending on `host` one per `every` seconds for `seconds`, `failing` of
+    each `of` in turn failing after their retries."""
+    for n in range(round(seconds / every)):
+        clock.sleep(every, threading.Event())
+        host.resource_done(failed="server_error" if n % of < failing else None)
+
+
+def test_failures_that_end_together_never_give_a_healthy_host_up() -> None:
+    host, clock = gate(rate=None)
+    resources_ending(host, clock, 60.0, every=0.1, failing=0, of=1)  # a minute of good answers
+    for _ in range(60):
+        # Many crawls in progress, each waiting on the retries of a persistent failure:
+        # their resources end at the same moment, 30 failures in a row (a count window
+        # of the last 20 resources would be all failures), then good answers go on.
+        for _ in range(30):
+            host.resource_done(failed="server_error")
+        resources_ending(host, clock, 10.0, every=0.1, failing=0, of=1)
+    assert host.given_up is None
+    # ...and at the end of the run, when only the failing URLs are left.
+    for _ in range(300):
+        host.resource_done(failed="server_error")
+    assert host.given_up is None
+
+
+def test_a_host_failing_most_resources_for_a_sustained_time_is_given_up() -> None:
+    host, clock = gate(rate=None)
+    resources_ending(host, clock, GIVE_UP_SECONDS, every=0.1, failing=0, of=1)
+    # The host goes down: nine resources in ten fail, and each takes its retries' time.
+    resources_ending(host, clock, GIVE_UP_SECONDS / 2, every=0.5, failing=9, of=10)
+    assert host.given_up is None  # not yet most of the window
+    resources_ending(host, clock, GIVE_UP_SECONDS / 2 + 1, every=0.5, failing=9, of=10)
+    assert host.given_up is not None and "in the last 5m failed (server_error)" in host.given_up
 
 
 def test_limits_for_known_loopback_and_unknown_hosts() -> None:
