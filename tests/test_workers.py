@@ -81,7 +81,9 @@ def test_a_crawl_back_from_its_wait_goes_before_crawls_not_yet_started() -> None
     third.start()
     time.sleep(0.2)  # the third crawl is now waiting for a permit
     wait_over.set()
-    time.sleep(0.2)  # and so is the first, back from its wait
+    deadline = time.monotonic() + BOUND
+    while permits._resuming == 0 and time.monotonic() < deadline:  # the first, back from its wait
+        time.sleep(0.01)
     second_may_end.set()
     for thread in (first, second, third):
         thread.join(BOUND)
