@@ -21,7 +21,7 @@ PINNED = {
         "exact agreement": 0.760,
         "quadratic-weighted kappa": 0.638,
         "Spearman of totals": 0.826,
-        "lowest criterion": 0.59,
+        "lowest criterion": 0.64,
     },
     "calibration-2025": {
         "cells compared": 252,
@@ -29,8 +29,8 @@ PINNED = {
         # Lowered from 0.716 and 0.541: Llama-Nemotron's opencode was open only because its
         # evaluation harness counted as training code (RUBRIC.md says it does not); the
         # experts' repos (NeMo, NeMo-Aligner, Megatron-LM) are not in the captures.
-        "quadratic-weighted kappa": 0.706,
-        "Spearman of totals": 0.521,
+        "quadratic-weighted kappa": 0.712,
+        "Spearman of totals": 0.524,
         "lowest criterion": 0.28,
     },
 }

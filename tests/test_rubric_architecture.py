@@ -96,6 +96,24 @@ def test_own_training_code_is_a_makers_repo_with_training_files() -> None:
     assert af.own_training_code(ev) == (training,)
 
 
+def test_the_systems_cards_are_its_makers_models_and_bases_named_as_the_system() -> None:
+    # Tuned by orbitlabs from skyco's Cumulus-7B, whose card states the design.
+    ev = project(
+        released=model(card_md=ADVERTISEMENT_CARD, declared_bases=(OTHER_LABS_BASE,)),
+        bases=(model(OTHER_LABS_BASE, card_md=COMPREHENSIVE_CARD),),
+    )
+    assert af.system_cards_with_details(ev) == ()
+    # The makers' own card, and a base of another lab the system is named after, count.
+    own = project(released=model(card_md=COMPREHENSIVE_CARD))
+    assert [u for _, u in af.system_cards_with_details(own)] == [card_url(RELEASED)]
+    named = "orbitlabs/Cumulus-7B-Nimbus-Chat"
+    ev = project(
+        released=model(named, card_md=ADVERTISEMENT_CARD, declared_bases=(OTHER_LABS_BASE,)),
+        bases=(model(OTHER_LABS_BASE, card_md=COMPREHENSIVE_CARD),),
+    )
+    assert [u for _, u in af.system_cards_with_details(ev)] == [card_url(OTHER_LABS_BASE)]
+
+
 def test_release_cards_are_unread_when_behind_the_gate_or_their_fetch_failed() -> None:
     gated = project(released=model(card_md=None, gated="manual"))
     assert af.release_cards_unread(gated) == (hub_page(RELEASED),)
@@ -113,6 +131,19 @@ def test_release_cards_are_unread_when_behind_the_gate_or_their_fetch_failed() -
 def test_the_makers_paper_on_their_model_with_a_design_card_is_open() -> None:
     grade = architecture(project(released=model(card_md=COMPREHENSIVE_CARD), papers=(MODEL_PAPER,)))
     assert (grade.grade, grade.rule) == ("open", "architecture.paper_and_details")
+
+
+def test_the_makers_paper_beside_only_another_labs_base_card_is_partial() -> None:
+    # SynLogic-32B on Qwen2.5-32B: the base's card states the base's design, not how the
+    # makers trained theirs.
+    ev = project(
+        released=model(card_md=ADVERTISEMENT_CARD, declared_bases=(OTHER_LABS_BASE,)),
+        bases=(model(OTHER_LABS_BASE, card_md=COMPREHENSIVE_CARD),),
+        papers=(MODEL_PAPER,),
+    )
+    grade = architecture(ev)
+    assert (grade.grade, grade.rule) == ("partial", "architecture.partly_documented")
+    assert card_url(OTHER_LABS_BASE) in grade.evidence
 
 
 def test_a_paper_about_data_alone_does_not_document_the_architecture() -> None:

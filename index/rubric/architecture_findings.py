@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from index.evidence.cards import Card
+from index.evidence.names import names_the_system, same_owner
 from index.evidence.papers import Paper
 from index.evidence.project import ProjectEvidence, RepoEvidence
 from index.rubric import helpers as h
@@ -22,6 +24,9 @@ FINDINGS: dict[str, str] = {
     "models: their account of the design and of how they trained it",
     "base_model_papers": "the system's papers that document a model but name only a base another "
     "lab made: the design the system inherits, not how the system was trained",
+    "system_cards_with_details": "cards of the system's own models (the released models, and bases "
+    "its makers trained or that bear the system's name) with an architecture section or "
+    "hyper-parameters: a base another lab made documents that base, not this system",
     "own_training_code": "the makers' repos holding code or configs that train or tune a model: "
     "the training setup (hyper-parameters, parallelism, schedule) in executable form",
     "release_cards_unread": "no released model's card was read, and each could not be read (the "
@@ -47,6 +52,22 @@ def makers_model_papers(ev: ProjectEvidence) -> tuple[Paper, ...]:
 def base_model_papers(ev: ProjectEvidence) -> tuple[Paper, ...]:
     makers = set(h.makers_papers(ev))
     return tuple(p for p in h.own_papers(ev) if p not in makers and paper_documents_a_model(p))
+
+
+def system_cards_with_details(ev: ProjectEvidence) -> tuple[tuple[Card, str], ...]:
+    """(card, URL) of the system's own models whose card states the design or the
+    hyper-parameters. A base counts when its makers made it or the system is named after
+    it (Cerebras-GPT-111M-instruction tunes Cerebras-GPT-111M); another lab's base, named
+    otherwise (SynLogic-32B on Qwen2.5-32B), documents only itself."""
+    owners = h.makers(ev)
+    identity = h.makers_identity(ev)
+    own = [
+        m
+        for m in h.models_for_docs(ev)
+        if any(same_owner(m.repo_id.split("/")[0], o) for o in owners)
+        or names_the_system(m.repo_id.split("/")[-1], identity)
+    ]
+    return tuple((c, u) for c, u in h.cards(own) if "architecture" in c.sections or c.has_hyperparameters)
 
 
 def own_training_code(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:

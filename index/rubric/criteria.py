@@ -488,14 +488,17 @@ def _training_code_repos(ev: ProjectEvidence) -> list[RepoEvidence]:
 def architecture(ev: ProjectEvidence) -> Grade:
     """RUBRIC.md, Architecture: design and training setup documented = open; some of it or a
     sketch = partial; nothing = closed. Reads the findings of `architecture_findings`: the
-    makers' own paper on their model, with a card stating the design or hyper-parameters or
-    with training code, is open; a paper on another lab's base documents the design the
-    system inherits, not its training (open only with the makers' own training code); a
-    paper about data alone documents no architecture; a release card that could not be read
-    (fetch failed, or behind the gate) is unknown, not absent."""
+    makers' own paper on their model, with a card of the system's own models stating the
+    design or hyper-parameters or with training code, is open; a paper or card on another
+    lab's base documents the design the system inherits, not its training (open only with
+    the makers' own training code); a paper about data alone documents no architecture; a
+    release card that could not be read (fetch failed, or behind the gate) is unknown, not
+    absent."""
     own = af.makers_model_papers(ev)
     base = af.base_model_papers(ev)
-    cards = [(c, u) for c, u in h.cards(h.models_for_docs(ev)) if "architecture" in c.sections or c.has_hyperparameters]
+    cards = af.system_cards_with_details(ev)
+    # Any card with details, a base's of another lab included, documents the design in part.
+    detailed = [u for c, u in h.cards(h.models_for_docs(ev)) if "architecture" in c.sections or c.has_hyperparameters]
     readmes = [r for r in h.own_repos(ev) if r.readme_url and r.readme.sections & {"model", "training"}]
     training_code = af.own_training_code(ev)
     if own and (cards or training_code):
@@ -514,7 +517,7 @@ def architecture(ev: ProjectEvidence) -> Grade:
             [p.url for p in base] + [r.page_url for r in training_code],
             "architecture.base_paper_and_training_code",
         )
-    sources = [p.url for p in (*own, *base)] + [u for _, u in cards] + [r.readme_url for r in readmes]
+    sources = [p.url for p in (*own, *base)] + detailed + [r.readme_url for r in readmes]
     if sources:
         reason = "architecture partly documented"
         if base and not own:
