@@ -9,6 +9,7 @@ quotes crawled text, so it goes out as plain text through `index.output.printabl
 
 from __future__ import annotations
 
+import json
 import logging
 import signal
 import sys
@@ -56,7 +57,7 @@ from index.leaderboard import (
     run_label,
     runs_to_compare,
 )
-from index.output import FORMATS, printable, render
+from index.output import FORMATS, printable, records, render
 from index.refresh import RefreshOptions, refresh
 from index.registry import RegistryError, load_registry
 from index.run_report import (
@@ -520,8 +521,8 @@ def show_command(
         flags, policy = project_flags(connection, project), project_policy(connection, project)
         origins = project_origins(connection, project)
     if fmt == "json":
-        rows = [(*row, provenance_records(row[4], row[9], origins)) for row in grades.rows]
-        _emit(render([*grades.columns, "provenance"], rows, "json"), None)
+        document = show_document(project, grades, flags, policy, origins)
+        _emit(json.dumps(document, indent=2, ensure_ascii=False) + "\n", None)
         return
     total = sum(row[2] for row in grades.rows)
     lines = [f"{project}: openness {total:g} / 14"]
@@ -536,6 +537,25 @@ def show_command(
             lines += evidence_lines(record, owners)
     lines += findings_lines(flags, policy, origins, owners)
     _emit_lines(lines)
+
+
+def show_document(project: str, grades: Table, flags: Table, policy: Table, origins: dict[str, Origin]) -> dict:
+    """`show --format json`: all that the table shows, as one object. Grades and flags
+    carry their evidence's provenance records; policy is null for a project without."""
+    graded = records(grades.columns, grades.rows)
+    for row, (evidence, fetched) in zip(graded, ((r[4], r[9]) for r in grades.rows), strict=True):
+        row["provenance"] = provenance_records(evidence, fetched, origins)
+    flagged = records(flags.columns, flags.rows)
+    for row, (evidence, fetched) in zip(flagged, ((r[2], r[3]) for r in flags.rows), strict=True):
+        row["provenance"] = provenance_records(evidence, fetched, origins)
+    indicators = records(policy.columns, policy.rows)
+    return {
+        "project": project,
+        "openness": sum(row["points"] for row in graded),
+        "grades": graded,
+        "flags": flagged,
+        "policy": indicators[0] if indicators else None,
+    }
 
 
 def provenance_records(

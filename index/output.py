@@ -53,15 +53,15 @@ def render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, titl
     if fmt == "csv":
         return _csv(columns, rows)
     if fmt == "json":
-        return (
-            json.dumps(
-                [dict(zip(columns, map(_plain, row), strict=True)) for row in rows], indent=2, ensure_ascii=False
-            )
-            + "\n"
-        )
+        return json.dumps(records(columns, rows), indent=2, ensure_ascii=False) + "\n"
     if fmt == "table":
         return _table(columns, rows, title)
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def records(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Rows as JSON-ready objects, one key per column."""
+    return [dict(zip(columns, map(_plain, row), strict=True)) for row in rows]
 
 
 def _plain(value: Any) -> Any:

@@ -261,7 +261,7 @@ def calibration_db(calibrated_index: Path) -> Path:
 def our_grades(db: Path, project: str) -> dict[str, str]:
     result = runner.invoke(app, ["show", project, "--db", str(db), "--format", "json"])
     assert result.exit_code == 0, result.stderr
-    return {row["criterion"]: row["grade"] for row in json.loads(result.stdout)}
+    return {row["criterion"]: row["grade"] for row in json.loads(result.stdout)["grades"]}
 
 
 def other_grade(grade: str) -> str:

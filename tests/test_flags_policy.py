@@ -253,3 +253,18 @@ def test_show_prints_flags_and_indicators_with_their_sources(db: Path) -> None:
     assert "systemic risk presumed above 10^25 (Art. 51): near" in result.stdout
     plain = runner.invoke(app, ["show", "plain", "--db", str(db)])
     assert "open-washing flags: none" in plain.stdout
+
+
+def test_show_json_carries_grades_flags_and_indicators(db: Path) -> None:
+    result = runner.invoke(app, ["show", "wash", "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["project"] == "wash"
+    assert len(shown["grades"]) == 14
+    assert shown["openness"] == sum(row["points"] for row in shown["grades"])
+    flags = {row["flag"]: row for row in shown["flags"]}
+    assert len(flags) == 4
+    base = next(r for r in flags["licence_more_permissive_than_base"]["provenance"] if r["repo"] == "bigco/Big-70B")
+    assert (base["via"], base["same_owner"]) == ("base model named in the Hub metadata of washco/Wash-70B-Chat", False)
+    assert shown["policy"]["systemic_risk"] == "near"
+    assert shown["policy"]["training_tokens"] == 1.5e13

@@ -180,7 +180,7 @@ def test_the_page_in_headless_chromium(browser, demo_with_hostile_system: Path, 
     assert colours == {"open": OPEN, "partial": PARTIAL, "closed": CLOSED}
     # Links and hover: the licence cell links to its evidence and carries its reason.
     shown = json.loads(runner.invoke(app, ["show", "wren", "--db", str(db), "--format", "json"]).stdout)
-    licence = next(row for row in shown if row["criterion"] == "license")
+    licence = next(row for row in shown["grades"] if row["criterion"] == "license")
     cell = cells[5]
     assert cell.get_attribute("title").startswith(licence["reason"])
     assert cell.find_element(By.TAG_NAME, "a").get_attribute("href") == licence["evidence"][0]

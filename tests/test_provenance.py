@@ -79,7 +79,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def show_json(db: Path) -> dict[str, dict]:
     result = runner.invoke(app, ["show", "widget", "--db", str(db), "--format", "json"])
     assert result.exit_code == 0, result.stderr
-    return {row["criterion"]: row for row in json.loads(result.stdout)}
+    return {row["criterion"]: row for row in json.loads(result.stdout)["grades"]}
 
 
 def test_evidence_is_the_page_a_person_opens_with_the_fetched_url_beside_it(db: Path) -> None:
@@ -232,7 +232,7 @@ def test_an_older_index_is_migrated_and_shows_pages(tmp_path: Path) -> None:
         )
     grades = {
         row["criterion"]: row
-        for row in json.loads(runner.invoke(app, ["show", "old", "--db", str(db), "--format", "json"]).stdout)
+        for row in json.loads(runner.invoke(app, ["show", "old", "--db", str(db), "--format", "json"]).stdout)["grades"]
     }
     assert grades["code"]["evidence"] == ["https://github.com/o/r#readme"]
     assert grades["code"]["evidence_fetched"] == ["https://api.github.com/repos/o/r/readme"]

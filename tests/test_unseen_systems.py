@@ -66,7 +66,7 @@ def graded_from_captures(tmp_path: Path, lines: list[str], entry: str) -> dict[s
     assert refreshed.exit_code == 0, refreshed.output
     project = entry.split("\n", 1)[0].removeprefix("id: ")
     shown = runner.invoke(app, ["show", project, "--db", db, "--format", "json"])
-    return {row["criterion"]: row for row in json.loads(shown.stdout)}
+    return {row["criterion"]: row for row in json.loads(shown.stdout)["grades"]}
 
 
 def open_system_captures() -> list[str]:
