@@ -207,7 +207,33 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # Older runs stored the fetched URLs as evidence: they become the provenance.
         "_evidence_as_pages",
     ),
+    (
+        "per-run tables without primary keys",
+        # A primary key is an index DuckDB must hold in memory whole, over every run's
+        # rows, to check each insert: a nightly index of 100,000 models would need more
+        # memory with every run, and the keys were three quarters of the file. Each row
+        # is written once by its run (tests check the keys stay unique).
+        "",
+        "_without_primary_keys",
+    ),
 )
+# The tables every run adds rows to, and what identifies a row within a run (their
+# former primary keys, now kept by the code that writes them).
+RUN_KEYS: dict[str, tuple[str, ...]] = {
+    "projects": ("run_id", "project"),
+    "resources": ("run_id", "url"),
+    "grades": ("run_id", "project", "criterion"),
+    "flags": ("run_id", "project", "flag"),
+    "policy": ("run_id", "project"),
+    "families": ("run_id", "original"),
+    "family_members": ("run_id", "project"),
+    "project_resources": ("run_id", "project", "url", "role"),
+}
+# What DuckDB may use while a refresh writes (beyond that it spills to `<db>.tmp`): by
+# default it takes up to 80% of the machine. One thread, as each thread buffers its own
+# reads of the spool.
+WRITE_MEMORY_LIMIT = "64MB"
+WRITE_THREADS = 1
 
 
 class StoreError(Exception):
@@ -378,6 +404,8 @@ def open_writable(path: Path, wait: float | None = None) -> Iterator[duckdb.Duck
     $OPENNESS_WRITE_WAIT seconds, default 600)."""
     connection = _connect(path, lock_wait("OPENNESS_WRITE_WAIT", WRITE_WAIT) if wait is None else wait)
     try:
+        connection.execute(f"SET memory_limit = '{WRITE_MEMORY_LIMIT}'")
+        connection.execute(f"SET threads = {WRITE_THREADS}")
         migrate(connection)
         yield connection
     finally:
@@ -428,8 +456,28 @@ def _evidence_as_pages(connection: duckdb.DuckDBPyConnection) -> None:
         )
 
 
+def _without_primary_keys(connection: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild each per-run table with the same columns (order, types, NOT NULL,
+    defaults) and rows, but no primary key: DuckDB cannot drop a key in place. The
+    views name the tables and are bound when queried, so they follow."""
+    for table in RUN_KEYS:
+        columns = connection.execute(
+            """SELECT column_name, data_type, is_nullable, column_default FROM duckdb_columns()
+               WHERE table_name = ? AND schema_name = 'main' ORDER BY column_index""",
+            [table],
+        ).fetchall()
+        definitions = ", ".join(
+            f'"{name}" {data_type}{"" if nullable else " NOT NULL"}{f" DEFAULT {default}" if default else ""}'
+            for name, data_type, nullable, default in columns
+        )
+        connection.execute(f"CREATE TABLE {table}__rebuilt ({definitions})")
+        connection.execute(f"INSERT INTO {table}__rebuilt SELECT * FROM {table}")
+        connection.execute(f"DROP TABLE {table}")
+        connection.execute(f"ALTER TABLE {table}__rebuilt RENAME TO {table}")
+
+
 # Python steps of migrations, named in MIGRATIONS (after the migration's SQL).
-_MIGRATION_STEPS = {"_evidence_as_pages": _evidence_as_pages}
+_MIGRATION_STEPS = {"_evidence_as_pages": _evidence_as_pages, "_without_primary_keys": _without_primary_keys}
 
 
 def migrate(connection: duckdb.DuckDBPyConnection) -> None:
@@ -441,7 +489,8 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> None:
         if version in applied:
             continue
         connection.execute("BEGIN TRANSACTION")
-        connection.execute(sql)
+        if sql:
+            connection.execute(sql)
         for step in steps:
             _MIGRATION_STEPS[step](connection)
         connection.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utc_now_naive()])

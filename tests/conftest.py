@@ -62,3 +62,20 @@ def calibrated_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def calibrated_index_2025(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One replayed run of the second calibration set (2023-26 systems)."""
     return replay_calibration_into(tmp_path_factory.mktemp("calibrated-2025") / "index.duckdb", CALIBRATION_2025)
+
+
+def duplicated_run_keys(db: Path) -> dict[str, int]:
+    """Per-run table -> rows sharing a key (index.store.RUN_KEYS) with another row: the
+    tables have no primary keys, so the writers keep them unique."""
+    import duckdb
+
+    from index.store import RUN_KEYS
+
+    with duckdb.connect(str(db), read_only=True) as connection:
+        counts = {
+            table: connection.execute(f"SELECT count(*) - count(DISTINCT ({', '.join(key)})) FROM {table}").fetchone()[
+                0
+            ]
+            for table, key in RUN_KEYS.items()
+        }
+    return {table: count for table, count in counts.items() if count}

@@ -16,7 +16,7 @@ from cli import app
 from index.leaderboard import LEADERBOARD_COLUMNS
 from index.rubric.grades import CRITERIA
 from tests.capture_server import CaptureServer
-from tests.conftest import replay_calibration_into
+from tests.conftest import duplicated_run_keys, replay_calibration_into
 
 runner = CliRunner()
 
@@ -53,6 +53,12 @@ def test_replayed_calibration_run_gives_the_specified_csv(calibrated_db: Path) -
         assert points == float(row["openness"])
     chatgpt = next(r for r in rows if r["project"] == "chatgpt")
     assert float(chatgpt["openness"]) == 0
+
+
+def test_a_run_writes_each_row_once(calibrated_db: Path) -> None:
+    assert duplicated_run_keys(calibrated_db) == {}
+    replay_calibration_into(calibrated_db)  # a second run beside the first
+    assert duplicated_run_keys(calibrated_db) == {}
 
 
 def test_every_grade_above_closed_has_evidence(calibrated_db: Path) -> None:

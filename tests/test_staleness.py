@@ -14,6 +14,7 @@ from cli import app
 from crawler.captures import CaptureWriter, Exchange
 from index import exit_status
 from tests.capture_server import CaptureServer, reset_connection
+from tests.conftest import duplicated_run_keys
 from tests.live_runs import LiveWorld
 from tests.synthetic_hub import model_id, synthetic_hub
 
@@ -134,5 +135,6 @@ def test_a_stale_project_keeps_its_shown_flags_and_policy_indicators(world: Live
         )
 
     assert findings(second.run_id) == findings(first.run_id) != []
+    assert duplicated_run_keys(world.db) == {}  # the kept rows are not written twice
     # A fresh project has this run's indicators, not a copy.
     assert world.query("SELECT count(*) FROM policy WHERE run_id = ?", second.run_id) == [(SYSTEMS,)]
