@@ -8,6 +8,7 @@ The evidence builders are those of tests/test_rubric.py (the made-up system "Nim
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +25,7 @@ from tests.test_rubric import (
     project,
     repo,
 )
+from tests.test_unseen_systems import HUB, arxiv_line, graded_from_captures, line
 
 OTHER_LABS_BASE = "skyco/Cumulus-7B"
 MODEL_PAPER = paper(
@@ -114,6 +116,47 @@ def test_the_systems_cards_are_its_makers_models_and_bases_named_as_the_system()
     assert [u for _, u in af.system_cards_with_details(ev)] == [card_url(OTHER_LABS_BASE)]
 
 
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        ("Nimbus-7B was trained on 1 A100 80GB GPU for about 50 GPU hours.", True),
+        ("The policy is trained on 8 H800, with a global batch of 512.", True),
+        ("These models were trained on a cluster of 16 CS-2 wafer-scale systems.", True),
+        ("We pre-train on 512 TPUv4 chips for three weeks.", True),
+        ("Training was conducted on the LUMI supercomputer.", True),
+        ("Pre-training took 2.7M H800 GPU hours.", True),
+        ("所有训练实验都是在8块NVIDIA A100-40GB GPU上进行的。", True),
+        # Hardware to run or serve the model, or a training word without hardware.
+        ("It runs inference on a single H100 GPU while trained on 45B tokens.", False),
+        ("Fine-tuning the 7B model needs four A100s with 80GB VRAM.", False),
+        ("- Test hardware: 2x NVIDIA H100-80GB", False),
+        ("Trained on 35 diverse reasoning tasks.", False),
+        # A hash in a link is not a count of accelerators.
+        ("Fine-tuned on [the cleaned data](https://github.com/o/r/blob/a3027fea37c2/data.json).", False),
+    ],
+)
+def test_training_hardware_is_a_count_of_accelerators_or_a_supercomputer_it_was_trained_on(
+    text: str, states: bool
+) -> None:
+    assert bool(af.states_training_hardware(text)) is states
+
+
+def test_training_hardware_is_read_from_the_systems_own_cards_readmes_and_papers() -> None:
+    hardware = "\n\nThe model was fine-tuned on 8 A100 GPUs for 12 hours.\n"
+    own_card = project(released=model(card_md=ADVERTISEMENT_CARD + hardware))
+    assert af.training_hardware_stated(own_card) == (card_url(RELEASED),)
+    # Another lab's base: its card states how that base was trained.
+    base_card = project(
+        released=model(card_md=ADVERTISEMENT_CARD, declared_bases=(OTHER_LABS_BASE,)),
+        bases=(model(OTHER_LABS_BASE, card_md=ADVERTISEMENT_CARD + hardware),),
+    )
+    assert af.training_hardware_stated(base_card) == ()
+    readme = project(released=model(card_md=ADVERTISEMENT_CARD), repos=(repo(readme_md="# Nimbus" + hardware),))
+    assert len(af.training_hardware_stated(readme)) == 1
+    report = paper("Nimbus Technical Report", "We pre-train Nimbus, a transformer, on 1024 H100 GPUs.")
+    assert af.training_hardware_stated(project(released=model(), papers=(report,))) == (report.url,)
+
+
 def test_release_cards_are_unread_when_behind_the_gate_or_their_fetch_failed() -> None:
     gated = project(released=model(card_md=None, gated="manual"))
     assert af.release_cards_unread(gated) == (hub_page(RELEASED),)
@@ -162,7 +205,45 @@ def test_a_bases_paper_documents_the_design_not_the_systems_training() -> None:
 def test_a_bases_paper_with_the_makers_training_code_is_open() -> None:
     ev = tuned_on_other_labs_base(papers=(BASE_PAPER,), repos=(repo(files=TRAINING_REPO_FILES),))
     grade = architecture(ev)
-    assert (grade.grade, grade.rule) == ("open", "architecture.base_paper_and_training_code")
+    assert (grade.grade, grade.rule) == ("open", "architecture.base_paper_and_training_setup")
+
+
+def test_a_bases_paper_with_the_makers_statement_of_their_training_hardware_is_open() -> None:
+    card = ADVERTISEMENT_CARD + "\n\nWe fine-tuned it on 64 H100 GPUs for two days.\n"
+    ev = project(
+        released=model(card_md=card, declared_bases=(OTHER_LABS_BASE,)),
+        bases=(model(OTHER_LABS_BASE, card_md=None),),
+        papers=(BASE_PAPER,),
+    )
+    grade = architecture(ev)
+    assert (grade.grade, grade.rule) == ("open", "architecture.base_paper_and_training_setup")
+    assert card_url(RELEASED) in grade.evidence
+    serving = replace(ev, released=model(card_md=ADVERTISEMENT_CARD + "\n\nServe it on 8 H100 GPUs.\n"))
+    assert architecture(serving).grade == "partial"
+
+
+def test_the_makers_paper_and_a_card_stating_the_training_hardware_is_open(tmp_path: Path) -> None:
+    """Replayed: a card with no architecture heading, no hyper-parameters and no code
+    link, beside the makers' report, says what the model was trained on."""
+    repo_id = "acme/Acme-7B"
+    card = (
+        "---\nlicense: apache-2.0\n---\n# Acme 7B\n\nAcme 7B is our open model; see the report "
+        "https://arxiv.org/abs/2502.00002 for how it was built.\n\nAcme 7B was pre-trained on 256 H100 GPUs "
+        "over 21 days.\n"
+    )
+    info = {"id": repo_id, "gated": False, "tags": ["license:apache-2.0", "arxiv:2502.00002"]}
+    lines = [
+        line(f"{HUB}/api/models/{repo_id}", json=info),
+        line(f"{HUB}/{repo_id}/resolve/main/README.md", body=card),
+        arxiv_line("2502.00002", "Acme 7B Technical Report", "We pre-train Acme 7B, a decoder-only transformer."),
+    ]
+    entry = f"id: acme\n  name: Acme\n  org: Acme\n  hf: {repo_id}"
+    grade = graded_from_captures(tmp_path, lines, entry)["architecture"]
+    assert (grade["grade"], grade["rule"]) == ("open", "architecture.paper_and_details")
+    lines[1] = line(f"{HUB}/{repo_id}/resolve/main/README.md", body=card.replace("pre-trained on", "served from"))
+    (tmp_path / "again").mkdir()
+    grade = graded_from_captures(tmp_path / "again", lines, entry)["architecture"]
+    assert (grade["grade"], grade["rule"]) == ("partial", "architecture.partly_documented")
 
 
 def test_a_release_card_that_could_not_be_read_is_unknown_not_absent() -> None:

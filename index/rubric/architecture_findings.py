@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from index.evidence.cards import Card
+from index.evidence.cards import Card, card_prose, sentences
 from index.evidence.names import names_the_system, same_owner
 from index.evidence.papers import Paper
 from index.evidence.project import ProjectEvidence, RepoEvidence
@@ -27,6 +27,9 @@ FINDINGS: dict[str, str] = {
     "system_cards_with_details": "cards of the system's own models (the released models, and bases "
     "its makers trained or that bear the system's name) with an architecture section or "
     "hyper-parameters: a base another lab made documents that base, not this system",
+    "training_hardware_stated": "the system's own cards and READMEs, and its makers' paper "
+    "abstracts, that state the hardware or compute it was trained on (accelerators counted, GPU "
+    "hours, a supercomputer): the training setup in words; hardware to run it is not its training",
     "own_training_code": "the makers' repos holding code or configs that train or tune a model: "
     "the training setup (hyper-parameters, parallelism, schedule) in executable form",
     "release_cards_unread": "no released model's card was read, and each could not be read (the "
@@ -54,11 +57,11 @@ def base_model_papers(ev: ProjectEvidence) -> tuple[Paper, ...]:
     return tuple(p for p in h.own_papers(ev) if p not in makers and paper_documents_a_model(p))
 
 
-def system_cards_with_details(ev: ProjectEvidence) -> tuple[tuple[Card, str], ...]:
-    """(card, URL) of the system's own models whose card states the design or the
-    hyper-parameters. A base counts when its makers made it or the system is named after
-    it (Cerebras-GPT-111M-instruction tunes Cerebras-GPT-111M); another lab's base, named
-    otherwise (SynLogic-32B on Qwen2.5-32B), documents only itself."""
+def _system_cards(ev: ProjectEvidence) -> list[tuple[Card, str]]:
+    """(card, URL) of the system's own models: the released models, and bases its makers
+    made or that the system is named after (Cerebras-GPT-111M-instruction tunes
+    Cerebras-GPT-111M); another lab's base, named otherwise (SynLogic-32B on Qwen2.5-32B),
+    documents only itself."""
     owners = h.makers(ev)
     identity = h.makers_identity(ev)
     own = [
@@ -67,7 +70,54 @@ def system_cards_with_details(ev: ProjectEvidence) -> tuple[tuple[Card, str], ..
         if any(same_owner(m.repo_id.split("/")[0], o) for o in owners)
         or names_the_system(m.repo_id.split("/")[-1], identity)
     ]
-    return tuple((c, u) for c, u in h.cards(own) if "architecture" in c.sections or c.has_hyperparameters)
+    return h.cards(own)
+
+
+def system_cards_with_details(ev: ProjectEvidence) -> tuple[tuple[Card, str], ...]:
+    """(card, URL) of the system's own models whose card states the design or the
+    hyper-parameters."""
+    return tuple((c, u) for c, u in _system_cards(ev) if "architecture" in c.sections or c.has_hyperparameters)
+
+
+# An accelerator by kind or model name ("GPUs", "TPUv4", "H800", "MI250X", "CS-2", "Ascend").
+_ACCELERATOR = (
+    r"(?:(?:gpus?|tpu(?:v\d\w*)?s?|npus?|[abhv]\d{3}s?|mi\d{3}x?s?|cs-2s?|gaudi\d?s?|ascend)(?![a-z0-9])|显卡)"
+)
+# Hardware in numbers: a count of accelerators ("8 H800", "8x A100", "8块NVIDIA A100"),
+# accelerator hours, or the supercomputer or cluster that ran the training.
+_TRAINING_HARDWARE = re.compile(
+    rf"(?<![a-z0-9.])\d[\d.,]*(?:\s*[x×]\s*\d+)*\s*(?:[kmb]\s*)?(?:[x×]\s*|块|张|台)?(?:nvidia\s+|amd\s+|google\s+)?"
+    rf"{_ACCELERATOR}|{_ACCELERATOR}[\w -]{{0,20}}\bhours?\b|\bsupercomputer\b|\bcompute cluster\b",
+    re.IGNORECASE,
+)
+# Links are dropped first: a hash or an id in a URL is not a count of accelerators.
+_URL = re.compile(r"\(?https?://[^\s)]*\)?")
+_TRAINING_WORD = re.compile(r"\btrain|\bpre-?train|\bfine-?tun|训练", re.IGNORECASE)
+# The hardware to run, serve or fit the model is what users need, not how it was trained.
+_RUNNING_WORD = re.compile(
+    r"\binfer|\bserv(?:e|ing)\b|\bdeploy|\bvram\b|\bmemory\b|\bthroughput\b|\blatency\b|显存|推理|部署",
+    re.IGNORECASE,
+)
+
+
+def states_training_hardware(text: str) -> tuple[str, ...]:
+    """Sentences of `text` that state the hardware or compute a model was trained on
+    ("trained on 8 H800", "1 A100 80GB GPU for about 50 GPU hours", "training was
+    conducted on the LUMI supercomputer")."""
+    return tuple(
+        " ".join(s.split())
+        for s in sentences(_URL.sub(" ", text))
+        if _TRAINING_HARDWARE.search(s) and _TRAINING_WORD.search(s) and not _RUNNING_WORD.search(s)
+    )
+
+
+def training_hardware_stated(ev: ProjectEvidence) -> tuple[str, ...]:
+    """URLs of the system's own cards, own READMEs and makers' model papers that state the
+    hardware it was trained on."""
+    urls = [u for c, u in _system_cards(ev) if states_training_hardware(card_prose(c.body))]
+    urls += [r.readme_url for r in h.own_repos(ev) if r.readme_url and states_training_hardware(r.readme.text)]
+    urls += [p.url for p in makers_model_papers(ev) if states_training_hardware(p.summary)]
+    return tuple(urls)
 
 
 def own_training_code(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:

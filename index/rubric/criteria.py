@@ -489,9 +489,10 @@ def architecture(ev: ProjectEvidence) -> Grade:
     """RUBRIC.md, Architecture: design and training setup documented = open; some of it or a
     sketch = partial; nothing = closed. Reads the findings of `architecture_findings`: the
     makers' own paper on their model, with a card of the system's own models stating the
-    design or hyper-parameters or with training code, is open; a paper or card on another
-    lab's base documents the design the system inherits, not its training (open only with
-    the makers' own training code); a paper about data alone documents no architecture; a
+    design or hyper-parameters, with training code or with the training hardware stated, is
+    open; a paper or card on another lab's base documents the design the system inherits,
+    not its training (open only with the makers' own training code or statement of the
+    training hardware); a paper about data alone documents no architecture; a
     release card that could not be read (fetch failed, or behind the gate) is unknown, not
     absent."""
     own = af.makers_model_papers(ev)
@@ -501,21 +502,23 @@ def architecture(ev: ProjectEvidence) -> Grade:
     detailed = [u for c, u in h.cards(h.models_for_docs(ev)) if "architecture" in c.sections or c.has_hyperparameters]
     readmes = [r for r in h.own_repos(ev) if r.readme_url and r.readme.sections & {"model", "training"}]
     training_code = af.own_training_code(ev)
-    if own and (cards or training_code):
+    hardware = af.training_hardware_stated(ev)
+    if own and (cards or training_code or hardware):
         return h.grade(
             "architecture",
             "open",
-            "described in the system's own paper, with card or training code",
-            [p.url for p in own] + [u for _, u in cards] + [r.page_url for r in training_code],
+            "described in the system's own paper, with card, training code or the training hardware stated",
+            [p.url for p in own] + [u for _, u in cards] + [r.page_url for r in training_code] + list(hardware),
             "architecture.paper_and_details",
         )
-    if base and training_code:
+    if base and (training_code or hardware):
         return h.grade(
             "architecture",
             "open",
-            "the base's paper describes the design; the makers' training code sets out how they trained it",
-            [p.url for p in base] + [r.page_url for r in training_code],
-            "architecture.base_paper_and_training_code",
+            "the base's paper describes the design; the makers' training code or their statement of the "
+            "training hardware sets out how they trained it",
+            [p.url for p in base] + [r.page_url for r in training_code] + list(hardware),
+            "architecture.base_paper_and_training_setup",
         )
     sources = [p.url for p in (*own, *base)] + detailed + [r.readme_url for r in readmes]
     if sources:
