@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from index.evidence.names import identity_tokens, mentions_the_system, names_the_system
-from index.evidence.papers import paper_topics
+from index.evidence.papers import paper_topics, papers_announced_as_own
 from index.rubric import helpers as h
 from index.rubric.criteria import RULES
 from tests.test_rubric import BASE, RELEASED, model, paper, project
@@ -182,3 +182,42 @@ def test_the_makers_linked_repo_readme_gives_their_technical_report(tmp_path: Pa
     entry = "id: sky\n  name: Skylark\n  org: Skylark\n  hf: Skylark/Skylark-R1-32B"
     preprint = graded_from_captures(tmp_path, lines, entry)["preprint"]
     assert (preprint["grade"], preprint["evidence"]) == ("open", ["https://arxiv.org/abs/2505.00001"])
+
+
+# --- papers the makers present as theirs ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "ids"),
+    [
+        (
+            "* [2023/07/31] 更新了一篇技术报告[ChatHome](https://arxiv.org/abs/2307.15290)，探索了增量预训练",
+            {"2307.15290"},
+        ),
+        ("Read our technical report: https://arxiv.org/pdf/2505.00001.pdf", {"2505.00001"}),
+        ("- We have released a paper on the data recipe [here](https://arxiv.org/abs/2401.00007).", {"2401.00007"}),
+        # Papers the makers build on or cite are not theirs.
+        ("We build on LoRA (https://arxiv.org/abs/2106.09685) and DPO.", set()),
+        ("See the Qwen2 technical report https://arxiv.org/abs/2407.10671 for the base.", set()),
+        ("Our model is trained with [DPO](https://arxiv.org/abs/2305.18290).", set()),
+    ],
+)
+def test_a_paper_is_announced_as_the_makers_own_by_the_line_that_links_it(line: str, ids: set[str]) -> None:
+    assert papers_announced_as_own(f"# Nimbus\n\n{line}\n") == ids
+
+
+def test_the_makers_announced_report_is_their_paper_whatever_its_title() -> None:
+    report = paper(
+        "ChatHome: Development and Evaluation of a Domain-Specific Language Model",
+        "We pre-train on domain corpora and then fine-tune with instructions.",
+        arxiv_id="2307.15290",
+    )
+    card = "# Nimbus\n\n* 更新了一篇技术报告[ChatHome](https://arxiv.org/abs/2307.15290)\n"
+    announced = project(released=model(RELEASED, card_md=card), papers=(report,))
+    assert h.own_papers(announced) == h.makers_papers(announced) == (report,)
+    assert RULES["preprint"](announced).grade == "open"
+    silent = project(
+        released=model(RELEASED, card_md="# Nimbus\n\nSee [ChatHome](https://arxiv.org/abs/2307.15290)\n"),
+        papers=(report,),
+    )
+    assert h.own_papers(silent) == ()

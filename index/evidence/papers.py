@@ -198,6 +198,31 @@ def presents_as_paper(line: str, url: str) -> bool:
     return bool(_PAPER_LABEL.search(label))
 
 
+# A line in which the makers present a paper as their own: "our technical report",
+# "we released a paper", "更新了一篇技术报告" (updated a technical report).
+_ANNOUNCED_AS_OWN = re.compile(
+    r"\bour\s+(?:[\w-]+\s+){0,2}(?:papers?|reports?|preprints?)\b"
+    r"|\bwe\s+(?:have\s+)?(?:release|publish|update|post)(?:e?d)?\s+(?:a|an|our|the)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:paper|report|preprint)\b"
+    r"|(?:发布|更新|公开)了?(?:一篇|我们的)?(?:技术报告|论文)",
+    re.IGNORECASE,
+)
+_ARXIV_LINK = re.compile(r"arxiv\.org/(?:abs|pdf)/+(\d{4}\.\d{4,5})", re.IGNORECASE)
+
+
+def papers_announced_as_own(text: str) -> frozenset[str]:
+    """arXiv ids the text links on a line presenting the paper as the authors' own (see
+    _ANNOUNCED_AS_OWN): a lab's report is theirs whatever its title names."""
+    if not isinstance(text, str):
+        return frozenset()
+    return frozenset(
+        arxiv_id
+        for line in text.splitlines()
+        if _ANNOUNCED_AS_OWN.search(line)
+        for arxiv_id in _ARXIV_LINK.findall(line)
+    )
+
+
 # --- topics ----------------------------------------------------------------------------
 
 # Stages read from the title and abstract: what the paper reports doing, not the models it

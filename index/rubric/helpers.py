@@ -12,7 +12,7 @@ from crawler.links import find_links, normalise_package_name
 from index.evidence.cards import Card
 from index.evidence.licenses import License, is_permissive_content_license
 from index.evidence.names import identity_tokens, mentions_the_system, names_the_system, same_owner
-from index.evidence.papers import Paper, venue_stated_with_link
+from index.evidence.papers import Paper, papers_announced_as_own, venue_stated_with_link
 from index.evidence.project import DatasetEvidence, ModelEvidence, PackageEvidence, ProjectEvidence, RepoEvidence
 from index.evidence.repo_roles import another_version, pointed_to_as_making, presented_only_as_tools
 from index.rubric.grades import Grade
@@ -237,8 +237,15 @@ def is_open_license(lic: License) -> bool:
 def own_papers(ev: ProjectEvidence) -> tuple[Paper, ...]:
     """Papers about the system or its base, not tools it merely cites: the title names it,
     or one of its own Hub pages tags the paper (`arxiv:`) and the abstract names it ("we
-    introduce CT-LLM" under the title "Chinese Tiny LLM")."""
-    return tuple(p for p in ev.papers if _is_about(p, ev.identity, tagged_papers(ev)))
+    introduce CT-LLM" under the title "Chinese Tiny LLM"), or the makers' own text
+    presents it as their paper ("our technical report: [DUMA](arxiv…)")."""
+    announced = announced_papers(ev)
+    return tuple(p for p in ev.papers if p.arxiv_id in announced or _is_about(p, ev.identity, tagged_papers(ev)))
+
+
+def announced_papers(ev: ProjectEvidence) -> frozenset[str]:
+    """arXiv ids the makers' own texts (release card, own READMEs) present as their paper."""
+    return frozenset().union(*(papers_announced_as_own(text) for text, _ in release_texts(ev)))
 
 
 def makers_papers(ev: ProjectEvidence) -> tuple[Paper, ...]:
@@ -246,7 +253,8 @@ def makers_papers(ev: ProjectEvidence) -> tuple[Paper, ...]:
     paper on someone else's base documents that base, not this system)."""
     identity = makers_identity(ev)
     tagged = tagged_papers(ev)
-    return tuple(p for p in own_papers(ev) if _is_about(p, identity, tagged))
+    announced = announced_papers(ev)
+    return tuple(p for p in own_papers(ev) if p.arxiv_id in announced or _is_about(p, identity, tagged))
 
 
 def _is_about(paper: Paper, identity: frozenset[str], tagged: frozenset[str]) -> bool:
