@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from crawler import links
@@ -79,14 +80,24 @@ def crawl_all(
             return crawl_project(project, fetchers)
 
     pool = ThreadPoolExecutor(max_workers=permits.most_in_progress, thread_name_prefix="crawl")
+    # Projects are handed to the pool a few at a time: a future per project submitted
+    # at once (a lock, a condition and a queue entry each) would hold 100,000 of them.
+    queue = iter(enumerate(projects))
+    backlog = 2 * permits.most_in_progress
+    pending: dict[Future[ProjectCrawl], int] = {}
+    results: list[ProjectCrawl | None] = [None] * len(projects)
     try:
-        futures = {pool.submit(crawl_one, project): index for index, project in enumerate(projects)}
-        results: list[ProjectCrawl | None] = [None] * len(projects)
-        for future in as_completed(futures):
-            crawl = future.result()
-            results[futures[future]] = crawl
-            if on_done is not None:
-                on_done(crawl)
+        pending.update((pool.submit(crawl_one, project), index) for index, project in islice(queue, backlog))
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                crawl = future.result()
+                results[pending.pop(future)] = crawl
+                if on_done is not None:
+                    on_done(crawl)
+            pending.update(
+                (pool.submit(crawl_one, project), index) for index, project in islice(queue, backlog - len(pending))
+            )
     except BaseException:
         permits.stop()
         pool.shutdown(wait=False, cancel_futures=True)

@@ -115,13 +115,19 @@ class HttpCore:
         clock: Clock | None = None,
         previous: PreviousRun | None = None,
         deadline: float | None = None,
+        on_resource: Callable[[ResourceRecord], None] | None = None,
     ) -> None:
         self.replay = replay
         self.recorder = recorder
         self.endpoints = endpoints or Endpoints.from_environment()
         self.previous = previous if replay is None else None
         self.stats = RunStats()
+        # With `on_resource`, a URL's record goes there once answered and only failures
+        # and redirects (the run's end reads them) stay here: a run of 100,000 models
+        # has some 300,000 records. `resource_count` counts them all.
         self.resources: dict[str, ResourceRecord] = {}
+        self.resource_count = 0
+        self._on_resource = on_resource
         self._cancelled = threading.Event()
         clock = clock or SystemClock()
         # The deadline counts from now; a replay never waits, so it has none.
@@ -167,7 +173,8 @@ class HttpCore:
         return self._cancelled.is_set()
 
     def resource_records(self) -> list[ResourceRecord]:
-        """Every URL of the run, with each redirect's `final_url` followed to its end."""
+        """Every URL of the run (only the failures and redirects when records went to
+        `on_resource`), with each redirect's `final_url` followed to its end."""
         with self._lock:
             records = list(self.resources.values())
         by_url = {normalise_url(r.url): r for r in records}
@@ -201,15 +208,19 @@ class HttpCore:
         try:
             outcome = produce()
         except FetchError as error:
-            self._note_failure(canonical, error)
-            future.set_exception(error)
+            try:
+                self._note_failure(canonical, error)
+            finally:  # whoever waits for the same URL learns of it, whatever noting it did
+                future.set_exception(error)
             raise
         except BaseException as error:
             # Whoever waits for the same URL must not wait forever.
             future.set_exception(FetchError(canonical, "cancelled", f"fetch abandoned ({type(error).__name__})"))
             raise
-        self._note_success(outcome)
-        future.set_result(outcome.exchange)
+        try:
+            self._note_success(outcome)
+        finally:
+            future.set_result(outcome.exchange)
         with self._lock:
             offset = self._offsets.pop(key, None)
             if self.replay is not None or offset is not None:
@@ -298,17 +309,24 @@ class HttpCore:
             attempts=outcome.attempts,
             capped=outcome.capped,
         )
-        with self._lock:
-            self.resources[exchange.url] = record
+        self._keep(record)
         self.stats.add(f"status_{exchange.status // 100}xx")
 
     def _note_failure(self, canonical: str, error: FetchError) -> None:
         record = ResourceRecord(
             url=canonical, status=None, fetched_at=utc_now(), error=error.detail, error_kind=error.kind
         )
-        with self._lock:
-            self.resources[canonical] = record
+        self._keep(record)
         self.stats.failed(error.kind)
+
+    def _keep(self, record: ResourceRecord) -> None:
+        redirect = record.status is not None and 300 <= record.status < 400
+        with self._lock:
+            self.resource_count += 1
+            if self._on_resource is None or record.error_kind or redirect:
+                self.resources[record.url] = record
+                return
+        self._on_resource(record)
 
     def close(self) -> None:
         self._wire.close()

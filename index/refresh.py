@@ -28,7 +28,7 @@ from crawler.politeness import Clock
 from crawler.previous import PreviousRun, Validators
 from crawler.results import ProjectCrawl
 from index import spool, staleness, store
-from index.discovery import DiscoveryResult, run_discovery, tracked_projects
+from index.discovery import run_discovery, tracked_projects
 from index.evidence.project import ProjectEvidence, extract
 from index.families import Edge, Tracked, families, lineage
 from index.flags import openness_flags
@@ -115,12 +115,15 @@ def _refresh(
             clock=options.clock,
             previous=previous,
             deadline=options.deadline,
+            # Each resource's row is spooled once answered, not held to the end.
+            on_resource=lambda record: rows.write("resources", [record]),
         )
         discovery = None
         try:
             with hub_client(core):
                 if options.discovery is not None:
-                    discovery = run_discovery(options.discovery, options.db, store.utc_now_naive())
+                    # Its summary only: the listed models are tracked in the index now.
+                    discovery = run_discovery(options.discovery, options.db, store.utc_now_naive()).summary()
                 registry_ids = {p.id for p in projects}
                 projects = tracked_projects(projects, options.db)
                 if on_projects is not None:
@@ -161,7 +164,7 @@ class _Run:
     live: bool
     incremental: str  # what the previous run contributed, in words
     started: float
-    discovery: DiscoveryResult | None = None
+    discovery: dict[str, object] | None = None  # the listing's summary (DiscoveryResult.summary)
 
 
 def _crawl_and_grade(
@@ -214,11 +217,11 @@ def _store_run(
 ) -> RefreshResult:
     """Write the run in one transaction: complete, or rejected when a live crawl mostly failed."""
     now = store.utc_now_naive()
-    resources = core.resource_records()
+    resources = core.resource_records()  # the failures and redirects (the rest are spooled)
     cut = staleness.deadline_cut(resources)
     project_rows, grade_rows, stale, kept = _rows(projects, crawls, db, now, run.live, cut)
     rows.close()
-    rejected = staleness.rejection(crawls, resources, run.live)
+    rejected = staleness.rejection(crawls, resources, run.live, total=core.resource_count)
     status = "rejected" if rejected else "complete"
     summary = {
         "run_id": run.run_id,
@@ -226,7 +229,7 @@ def _store_run(
         "mode": "live" if run.live else "replay",
         "projects": len(projects),
         "stale_projects": len(stale),
-        "resources": len(resources),
+        "resources": core.resource_count,
         **{name: 0 for name in SUMMARY_COUNTERS},
         **core.stats.as_dict(),
         "incremental": run.incremental,
@@ -235,7 +238,7 @@ def _store_run(
     if core.deadline_reached:
         summary["deadline_reached"] = str(core.deadline)
     if run.discovery is not None:
-        summary["discovery"] = run.discovery.summary()
+        summary["discovery"] = run.discovery
     if rejected:
         summary["rejected_reason"] = rejected
     store.complete_run(

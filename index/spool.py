@@ -3,7 +3,8 @@
 A refresh grades each project as its crawl finishes; holding every project's grades
 (14 rows with reasons and evidence), flags and policy row until the run is written in
 one transaction made memory grow with the number of projects (about 2.4 GiB at 100,000
-models). Instead each project's rows are appended to JSON Lines files in a directory
+models). Instead each project's rows, and each fetched resource's row once it is
+answered (`resources`), are appended to JSON Lines files in a directory
 beside the database, named after the run (`<db>.spool-<run id>`), and `complete_run`
 loads them with DuckDB's `read_json` inside its one transaction. The run stays atomic:
 nothing of it is visible before that transaction commits.

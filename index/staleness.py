@@ -60,21 +60,27 @@ def _entry_points_failed(crawl: ProjectCrawl) -> bool | None:
     return all(f.unknown for f in entries) if entries else None
 
 
-def rejection(crawls: Sequence[ProjectCrawl], resources: Sequence[ResourceRecord], live: bool = True) -> str | None:
+def rejection(
+    crawls: Sequence[ProjectCrawl],
+    resources: Sequence[ResourceRecord],
+    live: bool = True,
+    total: int | None = None,
+) -> str | None:
     """Why a run must not replace the visible leaderboard, or None when it may. A replay
-    is judged by its entry points only: partial captures are normal."""
+    is judged by its entry points only: partial captures are normal. `resources` holds
+    at least every failed one; `total` counts them all (default: len(resources))."""
     # What the deadline left unfetched says nothing about the crawl's health.
     cut = deadline_cut(resources)
-    resources = [r for r in resources if r.error_kind != "deadline"]
+    counted = (len(resources) if total is None else total) - sum(r.error_kind == "deadline" for r in resources)
     crawls = [c for c in crawls if not any(normalise_url(f.url) in cut for _, f in c.resources)]
-    failed = [r for r in resources if r.error_kind]
-    if live and resources and len(failed) / len(resources) > MAX_FAILED_SHARE:
+    failed = [r for r in resources if r.error_kind and r.error_kind != "deadline"]
+    if live and counted and len(failed) / counted > MAX_FAILED_SHARE:
         kinds: dict[str, int] = {}
         for resource in failed:
             assert resource.error_kind is not None
             kinds[resource.error_kind] = kinds.get(resource.error_kind, 0) + 1
         breakdown = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
-        return f"{len(failed)} of {len(resources)} resources could not be fetched ({breakdown})"
+        return f"{len(failed)} of {counted} resources could not be fetched ({breakdown})"
     verdicts = [v for v in map(_entry_points_failed, crawls) if v is not None]
     if verdicts and all(verdicts):
         if live:

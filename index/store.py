@@ -589,12 +589,12 @@ def _insert_spooled(
         columns = ", ".join(fields_written)
         typed = ", ".join(f"'{name}': '{types[name]}'" for name in fields_written)
         path = str(spool.path(table)).replace("'", "''")
-        kept = list(kept_projects) if table in ("grades", "flags", "policy") else []
+        kept = table in ("grades", "flags", "policy")
         connection.execute(
             f"INSERT INTO {table} (run_id, {columns}) SELECT ?, {columns} FROM "
             f"read_json('{path}', format = 'newline_delimited', columns = {{{typed}}}) "
-            "WHERE NOT list_contains(?::VARCHAR[], project)",
-            [run_id, kept],
+            + ("WHERE NOT list_contains(?::VARCHAR[], project)" if kept else ""),
+            [run_id, list(kept_projects)] if kept else [run_id],
         )
 
 
