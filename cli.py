@@ -542,12 +542,9 @@ def show_command(
 def show_document(project: str, grades: Table, flags: Table, policy: Table, origins: dict[str, Origin]) -> dict:
     """`show --format json`: all that the table shows, as one object. Grades and flags
     carry their evidence's provenance records; policy is null for a project without."""
-    graded = records(grades.columns, grades.rows)
-    for row, (evidence, fetched) in zip(graded, ((r[4], r[9]) for r in grades.rows), strict=True):
-        row["provenance"] = provenance_records(evidence, fetched, origins)
-    flagged = records(flags.columns, flags.rows)
-    for row, (evidence, fetched) in zip(flagged, ((r[2], r[3]) for r in flags.rows), strict=True):
-        row["provenance"] = provenance_records(evidence, fetched, origins)
+    graded, flagged = records(grades.columns, grades.rows), records(flags.columns, flags.rows)
+    for row in (*graded, *flagged):
+        row["provenance"] = provenance_records(row["evidence"], row["evidence_fetched"], origins)
     indicators = records(policy.columns, policy.rows)
     return {
         "project": project,

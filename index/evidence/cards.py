@@ -227,7 +227,7 @@ def _find_headings(lines: list[_Line]) -> list[_Heading]:
     return headings
 
 
-_MARKDOWN_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
+MARKDOWN_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")  # group 1: the alt text
 _MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 _EMPHASIS = re.compile(r"[*`]+|(?<!\w)_+|_+(?!\w)")  # keeps the "_" inside snake_case names
 
@@ -235,7 +235,7 @@ _EMPHASIS = re.compile(r"[*`]+|(?<!\w)_+|_+(?!\w)")  # keeps the "_" inside snak
 def _plain_text(markdown: str) -> str:
     """Markdown and HTML reduced to their text: images to their alt text, links to their
     label, tags and emphasis markers dropped."""
-    text = _MARKDOWN_LINK.sub(r"\1", _MARKDOWN_IMAGE.sub(r"\1", markdown))
+    text = _MARKDOWN_LINK.sub(r"\1", MARKDOWN_IMAGE.sub(r"\1", markdown))
     return _EMPHASIS.sub("", _HTML_TAG.sub(" ", text))
 
 

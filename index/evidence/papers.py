@@ -9,6 +9,8 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from index.evidence.cards import MARKDOWN_IMAGE
+
 # Atom from a known service is parsed with the standard library; the cap keeps a
 # hostile or broken body from costing much.
 MAX_FEED_BYTES = 5_000_000
@@ -179,7 +181,6 @@ _PAPER_LABEL = re.compile(
     r"|\burl\s*=\s*[{\"]?\s*$|howpublished|论文|📃|📄",
     re.IGNORECASE,
 )
-_MARKDOWN_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
 
 
 def presents_as_paper(line: str, url: str) -> bool:
@@ -189,7 +190,7 @@ def presents_as_paper(line: str, url: str) -> bool:
     start = line.find(url)
     if start < 0:
         return False
-    before = _MARKDOWN_IMAGE.sub(r" \1 ", line[:start])
+    before = MARKDOWN_IMAGE.sub(r" \1 ", line[:start])
     if before.endswith("]("):
         opening = before.rfind("[", 0, len(before) - 2)
         label = before[opening + 1 : -2] if opening >= 0 else ""
