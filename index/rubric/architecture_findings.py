@@ -76,7 +76,12 @@ def _system_cards(ev: ProjectEvidence) -> list[tuple[Card, str]]:
 def system_cards_with_details(ev: ProjectEvidence) -> tuple[tuple[Card, str], ...]:
     """(card, URL) of the system's own models whose card states the design or the
     hyper-parameters."""
-    return tuple((c, u) for c, u in _system_cards(ev) if "architecture" in c.sections or c.has_hyperparameters)
+    return tuple((c, u) for c, u in _system_cards(ev) if states_details(c))
+
+
+def states_details(card: Card) -> bool:
+    """The card has an architecture section or lists training hyper-parameters."""
+    return "architecture" in card.sections or card.has_hyperparameters
 
 
 # An accelerator by kind or model name ("GPUs", "TPUv4", "H800", "MI250X", "CS-2", "Ascend").
