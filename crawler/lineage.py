@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from crawler import links
@@ -139,8 +140,15 @@ def unlinked_base_names(card: str, repo_id: str) -> list[str]:
     return list(dict.fromkeys(name for ids, name in _statements(card or "", repo_id) if not ids and name))
 
 
-def _statements(card: str, repo_id: str) -> Iterable[tuple[list[str], str | None]]:
-    """(Hub ids, bare name) per lineage label or statement of the card."""
+@lru_cache(maxsize=64)
+def _statements(card: str, repo_id: str) -> tuple[tuple[tuple[str, ...], str | None], ...]:
+    """(Hub ids, bare name) per lineage label or statement of the card. Cached: a model's
+    evidence reads them twice (named bases, unlinked names), and a shared base's card is
+    read for every project built on it."""
+    return tuple((tuple(ids), name) for ids, name in _read_statements(card, repo_id))
+
+
+def _read_statements(card: str, repo_id: str) -> Iterable[tuple[list[str], str | None]]:
     linked = links.hf_models(card)
     names = _BareNames(repo_id.split("/")[0], linked, repo_id.split("/")[-1])
     for match in [*LINEAGE_LABEL.finditer(card), *LINEAGE_TABLE_ROW.finditer(card)]:

@@ -18,7 +18,7 @@ words of prose before the first section).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -175,7 +175,7 @@ class _Heading:
     inline_text: str  # text after a label on the same line, which belongs to its section
 
 
-def _heading_at(lines: list[_Line], n: int) -> _Heading | None:
+def _heading_at(lines: Sequence[_Line], n: int) -> _Heading | None:
     text = lines[n].text
     if len(text) > _MAX_HEADING_LINE:
         return None
@@ -202,7 +202,7 @@ def _heading_at(lines: list[_Line], n: int) -> _Heading | None:
     return None
 
 
-def _is_bare_title(lines: list[_Line], n: int) -> bool:
+def _is_bare_title(lines: Sequence[_Line], n: int) -> bool:
     """A heading that lost its Markdown (cards copied from a rendered page): a short line
     on its own between blank lines, followed by text, whose words name a section kind."""
     text = lines[n].text.strip()
@@ -216,7 +216,7 @@ def _is_bare_title(lines: list[_Line], n: int) -> bool:
     return above_blank and below_blank and text_follows and bool(heading_kinds(text))
 
 
-def _find_headings(lines: list[_Line]) -> list[_Heading]:
+def _find_headings(lines: Sequence[_Line]) -> list[_Heading]:
     headings = []
     n = 0
     while n < len(lines):
@@ -225,6 +225,14 @@ def _find_headings(lines: list[_Line]) -> list[_Heading]:
             headings.append(heading)
         n += heading.height if heading else 1
     return headings
+
+
+@lru_cache(maxsize=64)
+def _layout(body: str) -> tuple[tuple[_Line, ...], tuple[_Heading, ...]]:
+    """The body's lines and headings. Cached: the criteria read one card's sections,
+    prose and credits several times, and splitting it is most of what each costs."""
+    lines = _card_lines(body)
+    return tuple(lines), tuple(_find_headings(lines))
 
 
 MARKDOWN_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")  # group 1: the alt text
@@ -508,8 +516,8 @@ _ANCHOR_LINK_LINE = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*\[[^\]\n]*\]\(#[^)\n]*
 def card_prose(body: str) -> str:
     """What the card says in its own words: its lines outside code, headings, HTML
     comments, tables of contents, the Hub template's sentences and placeholders."""
-    lines = _card_lines(body or "")
-    headings = {heading.index for heading in _find_headings(lines)}
+    lines, found = _layout(body or "")
+    headings = {heading.index for heading in found}
     kept = [
         line.text
         for n, line in enumerate(lines)
@@ -525,7 +533,7 @@ def _content_of_line(line: _Line) -> str:
     return "" if _FENCE_OPEN.match(line.text) else "code"
 
 
-def _section_text(lines: list[_Line], heading: _Heading, end: int, headings_by_line: dict[int, _Heading]) -> str:
+def _section_text(lines: Sequence[_Line], heading: _Heading, end: int, headings_by_line: dict[int, _Heading]) -> str:
     parts = [heading.inline_text]
     n = heading.index + heading.height
     while n < end:
@@ -539,7 +547,7 @@ def _section_text(lines: list[_Line], heading: _Heading, end: int, headings_by_l
     return "\n".join(parts)
 
 
-def _section_ends(headings: list[_Heading], line_count: int) -> list[int]:
+def _section_ends(headings: Sequence[_Heading], line_count: int) -> list[int]:
     """Line index where each heading's section ends: the next heading of the same or a
     higher level (smaller number), else the end of the card."""
     ends = [line_count] * len(headings)
@@ -551,11 +559,11 @@ def _section_ends(headings: list[_Heading], line_count: int) -> list[int]:
     return ends
 
 
-def _is_document_title(heading: _Heading, headings: list[_Heading]) -> bool:
+def _is_document_title(heading: _Heading, headings: Sequence[_Heading]) -> bool:
     return heading is headings[0] and heading.level == 1 and sum(h.level == 1 for h in headings) == 1
 
 
-def _raw_section_text(lines: list[_Line], heading: _Heading, end: int) -> str:
+def _raw_section_text(lines: Sequence[_Line], heading: _Heading, end: int) -> str:
     """The section's own lines as written (code included), after the heading line."""
     body = [line.text for line in lines[heading.index + heading.height : end]]
     return "\n".join([heading.inline_text, *body])
@@ -564,8 +572,7 @@ def _raw_section_text(lines: list[_Line], heading: _Heading, end: int) -> str:
 def section_texts(body: str) -> dict[str, tuple[str, ...]]:
     """The text (prose and code as written) of each section with real content, by the
     section kinds its heading names: what `Card.sections` found, with what it says."""
-    lines = _card_lines(body or "")
-    headings = _find_headings(lines)
+    lines, headings = _layout(body or "")
     by_line = {heading.index: heading for heading in headings}
     found: dict[str, list[str]] = {}
     for heading, end in zip(headings, _section_ends(headings, len(lines)), strict=True):
@@ -582,7 +589,7 @@ def section_texts(body: str) -> dict[str, tuple[str, ...]]:
     return {kind: tuple(texts) for kind, texts in found.items()}
 
 
-def _sections_under_headings(lines: list[_Line], headings: list[_Heading]) -> set[str]:
+def _sections_under_headings(lines: Sequence[_Line], headings: Sequence[_Heading]) -> set[str]:
     by_line = {heading.index: heading for heading in headings}
     kinds: set[str] = set()
     for heading, end in zip(headings, _section_ends(headings, len(lines)), strict=True):
@@ -611,7 +618,7 @@ _BIBTEX_ENTRY = re.compile(
 _LEAD_WORDS_FOR_DESCRIPTION = 25
 
 
-def _lead_prose(lines: list[_Line], headings: list[_Heading]) -> str:
+def _lead_prose(lines: Sequence[_Line], headings: Sequence[_Heading]) -> str:
     """Prose before the first section: above any heading, or under a level-1 title."""
     if not headings:
         end = len(lines)
@@ -626,8 +633,8 @@ def _lead_prose(lines: list[_Line], headings: list[_Heading]) -> str:
     )
 
 
-def _sections(body: str, lines: list[_Line]) -> frozenset[str]:
-    headings = _find_headings(lines)
+def _sections(body: str) -> frozenset[str]:
+    lines, headings = _layout(body)
     kinds = _sections_under_headings(lines, headings)
     if _BIBTEX_ENTRY.search(body):
         kinds.add("citation")
@@ -649,8 +656,7 @@ _CREDIT_HEADING = re.compile(
 def sections_titled(markdown: str, title: re.Pattern[str]) -> list[str]:
     """The text (heading, prose and code, up to the next heading of the same or a higher
     level) of each section whose heading matches `title`."""
-    lines = _card_lines(markdown or "")
-    headings = _find_headings(lines)
+    lines, headings = _layout(markdown or "")
     return [
         "\n".join(line.text for line in lines[heading.index : end])
         for heading, end in zip(headings, _section_ends(headings, len(lines)), strict=True)
@@ -661,8 +667,7 @@ def sections_titled(markdown: str, title: re.Pattern[str]) -> list[str]:
 def without_credit_sections(markdown: str) -> str:
     """The text less its acknowledgement, citation and reference sections, where links
     credit others' work rather than name what the system is made of."""
-    lines = _card_lines(markdown or "")
-    headings = _find_headings(lines)
+    lines, headings = _layout(markdown or "")
     dropped: set[int] = set()
     for heading, end in zip(headings, _section_ends(headings, len(lines)), strict=True):
         if _CREDIT_HEADING.search(heading.title):
@@ -685,7 +690,7 @@ _BENCHMARK_WORDS = re.compile(
 )
 
 
-def _markdown_tables(lines: list[_Line]) -> Iterable[list[str]]:
+def _markdown_tables(lines: Sequence[_Line]) -> Iterable[list[str]]:
     """Each Markdown table as its lines (header row, separator, body rows)."""
     for n, line in enumerate(lines):
         if n == 0 or line.is_code or not _TABLE_SEPARATOR.match(line.text) or "|" not in lines[n - 1].text:
@@ -716,7 +721,7 @@ def _is_score_table(cells: list[str]) -> bool:
     return numbers >= 2 and any(_BENCHMARK_WORDS.search(cell) for cell in cells)
 
 
-def _has_eval_table(body: str, lines: list[_Line]) -> bool:
+def _has_eval_table(body: str, lines: Sequence[_Line]) -> bool:
     if any(_is_score_table(_table_cells(table)) for table in _markdown_tables(lines)):
         return True
     return any(
@@ -748,7 +753,7 @@ _HYPERPARAMETER = re.compile(
 _STRUCTURED_LINE = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|\|)|^\s*[\w .()/-]{1,40}\s*[:=]\s*\S|<t[dh]\b|<li\b")
 
 
-def _has_hyperparameters(lines: list[_Line]) -> bool:
+def _has_hyperparameters(lines: Sequence[_Line]) -> bool:
     structured = "\n".join(line.text for line in lines if line.is_code or _STRUCTURED_LINE.search(line.text))
     named = {match.lastgroup for match in _HYPERPARAMETER.finditer(structured.lower())}
     return len(named) >= 2
@@ -814,7 +819,7 @@ def _is_table_row(line: _Line) -> bool:
     return line.text.count("|") >= 2
 
 
-def _access_restrictions(lines: list[_Line], metadata: dict) -> tuple[str, ...]:
+def _access_restrictions(lines: Sequence[_Line], metadata: dict) -> tuple[str, ...]:
     # Table rows are left out: comparison tables list the licenses of *other* models.
     prose = _plain_text("\n".join(line.text for line in lines if not line.is_code and not _is_table_row(line)))
     found: list[str] = []
@@ -845,7 +850,7 @@ def _count_words(text: str) -> int:
     return cjk_characters + other_words
 
 
-def _prose_word_count(lines: list[_Line]) -> int:
+def _prose_word_count(lines: Sequence[_Line]) -> int:
     prose = "\n".join(line.text for line in lines if not line.is_code)
     return _count_words(_HTML_TAG.sub(" ", _URL_TEXT.sub(" ", prose)))
 
@@ -860,12 +865,12 @@ def parse_card(text: str | None) -> Card:
     Cached: one card is often read for several projects in a run (a shared base model),
     and the Card is immutable."""
     metadata, error, body = split_front_matter(text or "")
-    lines = _card_lines(body)
+    lines, _ = _layout(body)
     return Card(
         metadata=metadata,
         metadata_error=error,
         body=body,
-        sections=_sections(body, lines),
+        sections=_sections(body),
         links=tuple(find_links(body)),
         pip_targets=tuple(pip_install_targets(body)),
         access_restrictions=_access_restrictions(lines, metadata),

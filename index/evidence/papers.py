@@ -214,13 +214,13 @@ _ARXIV_LINK = re.compile(r"arxiv\.org/(?:abs|pdf)/+(\d{4}\.\d{4,5})", re.IGNOREC
 def papers_announced_as_own(text: str) -> frozenset[str]:
     """arXiv ids the text links on a line presenting the paper as the authors' own (see
     _ANNOUNCED_AS_OWN): a lab's report is theirs whatever its title names."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or "arxiv" not in text.lower():
         return frozenset()
     return frozenset(
         arxiv_id
         for line in text.splitlines()
-        if _ANNOUNCED_AS_OWN.search(line)
         for arxiv_id in _ARXIV_LINK.findall(line)
+        if _ANNOUNCED_AS_OWN.search(line)
     )
 
 

@@ -11,7 +11,7 @@ The sentence around a link and the version in a name say which; nothing is grade
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from crawler.links import find_links
 from index.evidence.cards import sentences
@@ -35,13 +35,19 @@ TOOL_WORDS = re.compile(
 )
 
 
+def _linking_github(texts: Iterable[str]) -> Iterator[str]:
+    """The texts that may link a GitHub repo: only those name github.com, and reading
+    every sentence of every card for links is most of the grading time at scale."""
+    return (text for text in texts if text and "github" in text.lower())
+
+
 def presented_only_as_tools(texts: Iterable[str]) -> frozenset[str]:
     """GitHub repos (lower-case owner/name) that every sentence linking them presents as
     a tool to use, serve or evaluate the model with: none speaks of its making, none
     links it plainly ("GitHub: [X]", "see our repo")."""
     roles: dict[str, set[str]] = {}
-    for text in texts:
-        for sentence in sentences(text or ""):
+    for text in _linking_github(texts):
+        for sentence in _linking_github(sentences(text)):
             prose = _NOT_PROSE.sub(" ", sentence)
             role = "making" if MAKING_WORDS.search(prose) else "tool" if TOOL_WORDS.search(prose) else "plain"
             for link in find_links(sentence):
@@ -55,8 +61,8 @@ def pointed_to_as_making(texts: Iterable[str]) -> frozenset[str]:
     speaking of training, tuning or the code base ("The training code is available at
     [X]", "This model uses the LLM codebase in [X]")."""
     found: set[str] = set()
-    for text in texts:
-        for sentence in sentences(text or ""):
+    for text in _linking_github(texts):
+        for sentence in _linking_github(sentences(text)):
             repos = {link.target.lower() for link in find_links(sentence) if link.kind == "github"}
             if repos and MAKING_WORDS.search(_NOT_PROSE.sub(" ", sentence)):
                 found |= repos
