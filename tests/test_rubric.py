@@ -19,12 +19,10 @@ from pathlib import PurePosixPath
 import pytest
 from huggingface_hub import ModelInfo
 
-from crawler.links import find_links
 from crawler.results import Fetched
 from index.evidence.cards import parse_card
 from index.evidence.code import classify_tree, readme_evidence
 from index.evidence.licenses import License, normalise_license
-from index.evidence.names import identity_tokens
 from index.evidence.papers import Paper, is_peer_reviewed, paper_topics
 from index.evidence.project import (
     DatasetEvidence,
@@ -32,10 +30,8 @@ from index.evidence.project import (
     PackageEvidence,
     ProjectEvidence,
     RepoEvidence,
-    credited_repos,
-    makers_names,
+    assemble,
     model_evidence,
-    venue_links_as_papers_in,
 )
 from index.rubric import helpers as h
 from index.rubric.criteria import (
@@ -206,29 +202,17 @@ def project(
     papers: tuple[Paper, ...] = (),
     packages: tuple[PackageEvidence, ...] = (),
 ) -> ProjectEvidence:
-    """A project as `extract` makes it: identity and own links come from the entry repos
-    (released model, bases, GitHub entries) and their cards and READMEs; owners and the
-    own identity from the makers' entries (`makers_names`)."""
-    entry_models = tuple(m for m in (released, *bases) if m is not None)
-    entry_names = [m.repo_id for m in entry_models] + [r.full_name for r in repos]
-    own_texts = [m.card.body for m in entry_models if m.card is not None] + [r.readme.text for r in repos]
-    makers = makers_names([released] if released is not None else [], list(bases), list(repos))
-    return ProjectEvidence(
-        project_id=project_id,
-        released=released,
+    """A project as `extract` makes it from a crawl (`project.assemble`)."""
+    return assemble(
+        project_id,
+        released=[released] if released is not None else [],
         bases=bases,
+        repos=repos,
         linked_models=linked_models,
         datasets=datasets,
-        repos=repos,
         linked_repos=linked_repos,
         papers=papers,
         packages=packages,
-        identity=identity_tokens(entry_names),
-        own_identity=identity_tokens(makers),
-        owners=frozenset(name.split("/")[0].lower() for name in makers),
-        own_links=tuple(link for text in own_texts for link in find_links(text)),
-        venue_links_as_papers=tuple(venue_links_as_papers_in(own_texts)),
-        credited_repos=credited_repos(own_texts),
     )
 
 

@@ -7,6 +7,7 @@ known. A resource that failed to fetch is listed in `unknown`, never read as abs
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -204,26 +205,55 @@ class ProjectEvidence:
 
 def extract(crawl: ProjectCrawl) -> ProjectEvidence:
     """Plain evidence for one project; a pure function of the crawl."""
-    released = _models(crawl, "model")
-    bases = _models(crawl, "base")
-    repos = _repos(crawl, "github")
-    entry_names = [m.repo_id for m in released + bases] + [r.full_name for r in repos]
-    own_texts = [m.card.body for m in released + bases if m.card is not None] + [r.readme.text for r in repos]
-    return ProjectEvidence(
-        project_id=crawl.project_id,
-        released=released[0] if released else None,
-        bases=tuple(bases),
+    return assemble(
+        crawl.project_id,
+        released=_models(crawl, "model"),
+        bases=_models(crawl, "base"),
+        repos=_repos(crawl, "github"),
         linked_models=tuple(_models(crawl, "linked_model")),
         datasets=tuple(_datasets(crawl)),
-        repos=tuple(repos),
         linked_repos=tuple(_repos(crawl, "linked_github")),
         papers=tuple(_papers(crawl)),
         packages=tuple(_packages(crawl)),
         unknown=tuple(sorted({f.url for _, f in crawl.resources if f.unknown})),
+    )
+
+
+def assemble(
+    project_id: str,
+    *,
+    released: Sequence[ModelEvidence],
+    bases: Sequence[ModelEvidence] = (),
+    repos: Sequence[RepoEvidence] = (),
+    linked_models: tuple[ModelEvidence, ...] = (),
+    datasets: tuple[DatasetEvidence, ...] = (),
+    linked_repos: tuple[RepoEvidence, ...] = (),
+    papers: tuple[Paper, ...] = (),
+    packages: tuple[PackageEvidence, ...] = (),
+    unknown: tuple[str, ...] = (),
+) -> ProjectEvidence:
+    """A project's evidence from its parts. What names the system and what its makers say
+    are derived from the entries (released models, bases, GitHub entries) and their cards
+    and READMEs: identity, owners, own links, venue links presented as papers, credits."""
+    released, bases, repos = list(released), list(bases), list(repos)
+    entry_names = [m.repo_id for m in released + bases] + [r.full_name for r in repos]
+    own_texts = [m.card.body for m in released + bases if m.card is not None] + [r.readme.text for r in repos]
+    makers = makers_names(released, bases, repos)
+    return ProjectEvidence(
+        project_id=project_id,
+        released=released[0] if released else None,
+        bases=tuple(bases),
+        linked_models=linked_models,
+        datasets=datasets,
+        repos=tuple(repos),
+        linked_repos=linked_repos,
+        papers=papers,
+        packages=packages,
+        unknown=unknown,
         # Base names count: a paper about the base documents the system's first stage.
         identity=identity_tokens(entry_names),
-        own_identity=identity_tokens(makers_names(released, bases, repos)),
-        owners=frozenset(name.split("/")[0].lower() for name in makers_names(released, bases, repos)),
+        own_identity=identity_tokens(makers),
+        owners=frozenset(name.split("/")[0].lower() for name in makers),
         own_links=tuple(link for text in own_texts for link in find_links(text)),
         venue_links_as_papers=tuple(venue_links_as_papers_in(own_texts)),
         credited_repos=credited_repos(own_texts),
