@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.evidence.names import identity_tokens, name_tokens, names_the_system, same_owner
+from index.evidence.names import identity_tokens, name_tokens, names_the_system, same_family, same_owner
 
 
 @pytest.mark.parametrize(
@@ -159,3 +159,20 @@ def test_owners_spelled_with_and_without_punctuation_are_one_owner() -> None:
 
 def test_two_letters_inside_a_name_make_no_compound() -> None:
     assert "frinstruct" not in identity_tokens(["OpenLLM-France/Claire-7B-FR-Instruct-0.1"])
+
+
+@pytest.mark.parametrize(
+    ("name", "model", "same"),
+    [
+        # one family word, the chat model's affix swapped for the base's
+        ("TeleBase2.5", "Tele-AI/TeleChat2.5-115B", True),
+        ("Nanbeige2-8B-Base", "Nanbeige/Nanbeige2-8B-Chat", True),
+        # another lab's base, even when the release carries its name
+        ("Llama-2", "WizardLM/WizardLM-13B-V1.2", False),
+        ("LLAMA-2", "microsoft/Orca-2-13b", False),
+        ("Llama-3.1", "LumiOpen/Llama-Poro-2-70B-Instruct", False),
+        ("StarCoder", "HuggingFaceH4/starchat-alpha", False),
+    ],
+)
+def test_same_family_is_one_family_word_with_another_generic_affix(name: str, model: str, same: bool) -> None:
+    assert same_family(name, model) is same

@@ -432,6 +432,16 @@ WEIGHT_CASES = [
         card_url(RELEASED),
     ),
     case(
+        # RUBRIC.md: a base of the makers' own they did not publish is closed; the card
+        # names it as a sibling of the release ("Nimbus-7B-Chat ... trained from NimbusBase")
+        "tuned-from-an-own-base-named-in-prose",
+        project(released=model(unlinked_bases=("NimbusBase-2",))),
+        "llmweights",
+        "closed",
+        "llmweights.own_base_named_not_shared",
+        card_url(RELEASED),
+    ),
+    case(
         "tuned-from-an-in-house-base-that-is-not-released",
         project(
             released=model(

@@ -133,6 +133,15 @@ def mentions_the_system(text: str, identity: frozenset[str]) -> bool:
     return any(token in words or (len(token) >= 5 and token in compact) for token in identity)
 
 
+def same_family(name: str, model_name: str) -> bool:
+    """True when `name` is another member of the family `model_name` belongs to: the two
+    are one family word with different generic affixes ("TeleBase2.5" beside
+    "TeleChat2.5": tele-base and tele-chat). A shared word alone is not enough ("Llama-2"
+    beside "Llama-Poro-2-70B": another lab's model that Poro is built on)."""
+    stems = {stem for token in name_tokens(name) for stem in _stems(token)}
+    return any(stems & _stems(token) for token in name_tokens(model_name.rsplit("/", 1)[-1]))
+
+
 @lru_cache(maxsize=4096)
 def _stems(token: str) -> frozenset[str]:
     """The token less a generic prefix or suffix ("chatglm" -> "glm"), 3 letters or more."""

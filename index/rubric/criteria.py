@@ -13,7 +13,7 @@ from collections.abc import Callable
 from index.evidence.access import ollama_library_models, own_api_sections
 from index.evidence.card_topics import card_topics
 from index.evidence.licenses import License, is_noncommercial_license, noncommercial_terms
-from index.evidence.names import names_the_system
+from index.evidence.names import names_the_system, same_family
 from index.evidence.papers import Paper
 from index.evidence.project import DatasetEvidence, ModelEvidence, ProjectEvidence, RepoEvidence
 from index.rubric import architecture_findings as af
@@ -265,6 +265,19 @@ def llmweights(ev: ProjectEvidence) -> Grade:
             "llmweights.own_base_not_shared",
         )
     named = [(m, name) for m in tuned for name in m.unlinked_bases]
+    # RUBRIC.md: a base of the makers' own that they did not publish is closed. A base
+    # named as a sibling of the release ("TeleChat2.5 is trained from TeleBase2.5") with
+    # no Hub id to follow is theirs, and the card points to no published weights of it.
+    own = [(m, name) for m, name in named if same_family(name, m.repo_id)]
+    if own:
+        model, name = own[0]
+        return h.grade(
+            "llmweights",
+            "closed",
+            f"the makers tuned the release from a base of their own ({name}) but link no published weights of it",
+            [model.card_url or model.page_url],
+            "llmweights.own_base_named_not_shared",
+        )
     if named:
         model, name = named[0]
         return h.grade(
