@@ -19,10 +19,10 @@ PINNED = {
     "calibration": {
         "cells compared": 308,
         "exact agreement": 0.766,
-        "quadratic-weighted kappa": 0.653,
+        "quadratic-weighted kappa": 0.659,
         # Lowered from 0.826: BELLE's preprint and architecture are now open, as the experts
         # have them, and its total passes systems it ties with in the experts' ranking.
-        "Spearman of totals": 0.822,
+        "Spearman of totals": 0.825,
         "lowest criterion": 0.64,
     },
     "calibration-2025": {

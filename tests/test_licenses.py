@@ -279,6 +279,16 @@ def test_noncommercial_licenses(spdx: str | None, noncommercial: bool) -> None:
         ("Released under Apache 2.0 for research and commercial use.", None),
         # A Chinese full stop ends a sentence too: the data's terms stay the data's.
         ("The dataset license allows non-commercial use only\u3002Nimbus weights are under Apache 2.0.", None),
+        # The same terms in Chinese: only for research, not for commercial use.
+        (
+            "我们要求开发者仅将本项目的代码、数据、模型用于研究目的，不得用于商业。其他说明见下文。",
+            "我们要求开发者仅将本项目的代码、数据、模型用于研究目的，不得用于商业。",
+        ),
+        ("本项目仅可应用于研究目的，开发者不承担任何责任。", "本项目仅可应用于研究目的，开发者不承担任何责任。"),
+        # Open to research, commercial use after registering: not a restriction to research.
+        ("模型权重对学术研究完全开放，在填写问卷进行登记后亦允许免费商业使用。", None),
+        # The data's terms, in Chinese, stay the data's.
+        ("本数据集仅供研究使用，不得用于商业。", None),
         ("", None),
     ],
 )

@@ -125,16 +125,20 @@ _NONCOMMERCIAL_USE = re.compile(
     r"non[\s-]?commercial|(?:academic\s+)?research\s+(?:purposes?\s+|use\s+)?only"
     r"|only\s+for\s+(?:academic\s+|non[\s-]?commercial\s+)?research"
     r"|(?:cannot|can\s*not|may\s+not|must\s+not|not)\s+(?:be\s+)?used\s+for\s+(?:any\s+)?commercial"
-    r"|commercial\s+use\s+(?:is\s+)?(?:not\s+(?:permitted|allowed)|prohibited|forbidden)",
+    r"|commercial\s+use\s+(?:is\s+)?(?:not\s+(?:permitted|allowed)|prohibited|forbidden)"
+    # Chinese terms: "仅可应用于研究目的" (only for research), "仅供学习交流" (only for study),
+    # "不得用于商业" (not to be used commercially), "禁止商用", "非商业".
+    r"|仅(?:可|供|限)?[^。；;]{0,40}?用于[^。；;]{0,4}?研究|仅供(?:学术)?(?:研究|学习)|不得用于商[业用]"
+    r"|禁止(?:用于)?商[业用]|非商业",
     re.IGNORECASE,
 )
 _RESTRICTION_WORD = re.compile(
     r"licen[sc]|\brestrict|\bprohibit|\bpermit|\ballow|\bterms\b|(?:cannot|can\s*not|may\s+not|must\s+not|not)"
-    r"\s+(?:be\s+)?used\b",
+    r"\s+(?:be\s+)?used\b|仅|不得|禁止|许可|协议|授权|限制|要求",
     re.IGNORECASE,
 )
-_DATA_WORD = re.compile(r"\b(?:data|datasets?|corpus|corpora)\b", re.IGNORECASE)
-_RELEASE_WORD = re.compile(r"\b(?:models?|weights?|checkpoints?|resources|release)\b", re.IGNORECASE)
+_DATA_WORD = re.compile(r"\b(?:data|datasets?|corpus|corpora)\b|数据", re.IGNORECASE)
+_RELEASE_WORD = re.compile(r"\b(?:models?|weights?|checkpoints?|resources|release)\b|模型|权重|本项目", re.IGNORECASE)
 
 
 _CODE_WORD = re.compile(r"\bcode\b", re.IGNORECASE)
