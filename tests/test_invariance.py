@@ -1,0 +1,150 @@
+"""Grades follow what the evidence says, not how it is spelled or whose it is (issue 10: the
+rubric must carry over to systems it was not tuned on). Both calibration sets are replayed
+through `openness refresh` twice more: once with every card and README rewritten in ways
+that keep their meaning (HTML links, decorated and upper-cased headings, CRLF line ends,
+arXiv PDF links, `hf.co` links, ...), once with every system's owners renamed throughout
+the captures and its registry id and name made opaque. Every grade and the rule that gave
+it must equal the plain replay's.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from tests.conftest import CALIBRATION, CALIBRATION_2025, replay_calibration_into
+
+Rewrite = Callable[[str], str]
+
+
+def _headings(decorate: Callable[[str, str], str]) -> Rewrite:
+    pattern = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*$", re.M)
+    return lambda text: pattern.sub(lambda m: decorate(m.group(1), m.group(2)), text)
+
+
+# Each keeps the Markdown's meaning; a rule that moves under one reads the spelling.
+REWRITES: dict[str, Rewrite] = {
+    "html links": lambda t: re.sub(r"(?<!!)\[([^\]\n]+)\]\((https?://[^)\s]+)\)", r'<a href="\2">\1</a>', t),
+    "numbered headings": _headings(lambda level, title: f"{level} 1. {title}"),
+    "emoji headings": _headings(lambda level, title: f"{level} 📌 {title}"),
+    "upper-cased headings": _headings(lambda level, title: f"{level} {title.upper()}"),
+    "arXiv PDF links": lambda t: re.sub(r"arxiv\.org/abs/(\d{4}\.\d{4,5})", r"arxiv.org/pdf/\1", t),
+    "hf.co links": lambda t: t.replace("https://huggingface.co/", "https://hf.co/"),
+    "GitHub links with a trailing slash": lambda t: re.sub(
+        r"(https://github\.com/[\w.-]+/[\w.-]+)(?=[)\s\"'>])", r"\1/", t
+    ),
+    "star bullets": lambda t: re.sub(r"^(\s*)- ", r"\1* ", t, flags=re.M),
+    "no-break spaces": lambda t: t.replace(". ", ".\u00a0"),
+    "CRLF line ends": lambda t: t.replace("\r\n", "\n").replace("\n", "\r\n"),
+}
+
+
+def rewrite_documents(line: dict, rewrite: Rewrite) -> dict:
+    """A capture line with its card or README body rewritten; other lines unchanged."""
+    url = line["url"]
+    if url.startswith("https://huggingface.co/") and url.endswith("/README.md") and isinstance(line.get("body"), str):
+        return {**line, "body": rewrite(line["body"])}
+    content = line.get("json")
+    if url.endswith("/readme") and isinstance(content, dict) and content.get("encoding") == "base64":
+        text = rewrite(base64.b64decode(content["content"]).decode("utf-8", "replace"))
+        return {**line, "json": {**content, "content": base64.b64encode(text.encode()).decode()}}
+    return line
+
+
+def owner_renaming(registry: dict) -> Rewrite:
+    """Every owner a registry entry names (Hub and GitHub) replaced by an invented one,
+    case-insensitively and inside longer names too ("SkyworkAI" -> "ZqabAI"), so that
+    names that resembled each other still do; owners of four letters or fewer only as
+    whole words."""
+    owners = {entry[key].split("/")[0] for entry in registry["projects"] for key in ("hf", "github") if entry.get(key)}
+    longest_first = sorted(owners, key=len, reverse=True)
+    invented = {o.lower(): f"Zq{chr(97 + i // 26)}{chr(97 + i % 26)}lab" for i, o in enumerate(longest_first)}
+    whole_word = r"(?<![A-Za-z0-9]){}(?![A-Za-z0-9])"
+    alternatives = (re.escape(o) if len(o) > 4 else whole_word.format(re.escape(o)) for o in longest_first)
+    pattern = re.compile("|".join(alternatives), re.I)
+    return lambda text: pattern.sub(lambda m: invented[m.group(0).lower()], text)
+
+
+def rename_everywhere(value: object, rename: Rewrite) -> object:
+    if isinstance(value, str):
+        return rename(value)
+    if isinstance(value, list):
+        return [rename_everywhere(item, rename) for item in value]
+    if isinstance(value, dict):
+        if value.get("encoding") == "base64" and isinstance(value.get("content"), str):
+            text = rename(base64.b64decode(value["content"]).decode("utf-8", "replace"))
+            value = {**value, "content": base64.b64encode(text.encode()).decode()}
+        return {rename(key): rename_everywhere(item, rename) for key, item in value.items()}
+    return value
+
+
+def write_set(source: Path, target: Path, registry: dict, transform: Callable[[dict], dict]) -> Path:
+    (target / "captures").mkdir(parents=True)
+    (target / "registry.yaml").write_text(yaml.safe_dump(registry, allow_unicode=True), encoding="utf-8")
+    for capture in sorted((source / "captures").glob("*.jsonl")):
+        with capture.open(encoding="utf-8") as lines, (target / "captures" / capture.name).open("w") as out:
+            for line in lines:
+                out.write(json.dumps(transform(json.loads(line)), ensure_ascii=False) + "\n")
+    return target
+
+
+def grades(db: Path, project_ids: dict[str, str] | None = None) -> dict[tuple[str, str], tuple[str, str]]:
+    """(project, criterion) -> (grade, rule) of the latest run; ids mapped back where renamed."""
+    ids = project_ids or {}
+    with duckdb.connect(str(db), read_only=True) as connection:
+        rows = connection.execute("SELECT project, criterion, grade, rule FROM latest_grades").fetchall()
+    return {(ids.get(project, project), criterion): (grade, rule) for project, criterion, grade, rule in rows}
+
+
+def moved(plain: dict, changed: dict) -> list[str]:
+    return [f"{key}: {plain[key]} -> {changed.get(key)}" for key in sorted(plain) if changed.get(key) != plain[key]]
+
+
+@pytest.fixture(scope="module", params=["calibration", "calibration-2025"])
+def calibration_set(request: pytest.FixtureRequest) -> tuple[Path, Path]:
+    """A set's directory and its plain replay (the session's shared one)."""
+    source = {"calibration": CALIBRATION, "calibration-2025": CALIBRATION_2025}[request.param]
+    fixture = {"calibration": "calibrated_index", "calibration-2025": "calibrated_index_2025"}[request.param]
+    return source, request.getfixturevalue(fixture)
+
+
+def test_rewriting_cards_and_readmes_without_changing_their_meaning_moves_no_grade(
+    calibration_set: tuple[Path, Path], tmp_path: Path
+) -> None:
+    source, plain_db = calibration_set
+    registry = yaml.safe_load((source / "registry.yaml").read_text(encoding="utf-8"))
+
+    def every_rewrite(text: str) -> str:
+        for rewrite in REWRITES.values():
+            text = rewrite(text)
+        return text
+
+    rewritten = write_set(source, tmp_path / "set", registry, lambda line: rewrite_documents(line, every_rewrite))
+    changed = grades(replay_calibration_into(tmp_path / "rewritten.duckdb", rewritten))
+    assert len(changed) == 14 * len(registry["projects"])
+    assert moved(grades(plain_db), changed) == []
+
+
+def test_renaming_every_owner_and_project_moves_no_grade(calibration_set: tuple[Path, Path], tmp_path: Path) -> None:
+    source, plain_db = calibration_set
+    registry = yaml.safe_load((source / "registry.yaml").read_text(encoding="utf-8"))
+    rename = owner_renaming(registry)
+    renamed_registry = {
+        **registry,
+        "projects": [
+            {**rename_everywhere(entry, rename), "id": f"system-{i}", "name": f"System {i}"}
+            for i, entry in enumerate(registry["projects"])
+        ],
+    }
+    original_ids = {f"system-{i}": entry["id"] for i, entry in enumerate(registry["projects"])}
+    renamed = write_set(source, tmp_path / "set", renamed_registry, lambda line: rename_everywhere(line, rename))
+    assert all("Zq" in capture.read_text() for capture in (renamed / "captures").glob("*.jsonl"))
+    changed = grades(replay_calibration_into(tmp_path / "renamed.duckdb", renamed), original_ids)
+    assert moved(grades(plain_db), changed) == []
