@@ -4,7 +4,8 @@ through `openness refresh` twice more: once with every card and README rewritten
 that keep their meaning (HTML links, decorated and upper-cased headings, CRLF line ends,
 arXiv PDF links, `hf.co` links, ...), once with every system's owners renamed throughout
 the captures and its registry id and name made opaque. Every grade and the rule that gave
-it must equal the plain replay's.
+it must equal the plain replay's; with the registry listed in reverse, so must every reason
+and piece of evidence.
 """
 
 from __future__ import annotations
@@ -148,3 +149,20 @@ def test_renaming_every_owner_and_project_moves_no_grade(calibration_set: tuple[
     assert all("Zq" in capture.read_text() for capture in (renamed / "captures").glob("*.jsonl"))
     changed = grades(replay_calibration_into(tmp_path / "renamed.duckdb", renamed), original_ids)
     assert moved(grades(plain_db), changed) == []
+
+
+def test_the_registrys_order_changes_nothing(calibration_set: tuple[Path, Path], tmp_path: Path) -> None:
+    """Projects are graded each on its own evidence: listed in reverse, every grade, reason
+    and piece of evidence is the same (a shared base model or dataset, fetched once for
+    the run, reads the same whichever project reached it first)."""
+    source, plain_db = calibration_set
+    registry = yaml.safe_load((source / "registry.yaml").read_text(encoding="utf-8"))
+    reversed_registry = {**registry, "projects": registry["projects"][::-1]}
+    reordered = write_set(source, tmp_path / "set", reversed_registry, lambda line: line)
+    query = "SELECT project, criterion, grade, rule, reason, evidence, evidence_unknown FROM latest_grades"
+
+    def rows(db: Path) -> list[tuple]:
+        with duckdb.connect(str(db), read_only=True) as connection:
+            return sorted(connection.execute(query).fetchall())
+
+    assert rows(replay_calibration_into(tmp_path / "reordered.duckdb", reordered)) == rows(plain_db)
