@@ -14,9 +14,10 @@ Three questions a reader checking a grade asks, answered here from a project's c
 - Nothing found, or could not be read? A grade is `evidence_unknown` when its rule
   says it rests on unreadable evidence (an id ending in UNREADABLE_RULE_SUFFIX), when
   evidence it cites could not be fetched, or when it found nothing while a resource of
-  a kind its criterion reads (`READS`, in the roles a rule reads) could not be
-  fetched; its reason then says
-  what could not be read. Grades themselves are never changed here.
+  a kind its criterion reads (`READS`, in the roles a rule reads), or one through which
+  the crawl finds such resources (`FOUND_THROUGH`: the card or README that would have
+  linked them), could not be fetched; its reason then says what could not be read.
+  Grades themselves are never changed here.
 """
 
 from __future__ import annotations
@@ -54,6 +55,35 @@ READS: dict[str, frozenset[str]] = {
     "package": frozenset({"pypi", "github_readme", "github_tree", "hf_card"}),
     "api": frozenset({"hf_model", "hf_card", "github_readme", "github_tree"}),
 }
+# Where the crawl finds each kind of resource it reads (crawler/crawl.py's hops), as the
+# (role, kind) of the resources whose text or metadata name it. When one of those could
+# not be read, what it would have named was never asked for: a criterion that found
+# nothing depends on them too.
+_OWN_TEXTS = frozenset({("model", "hf_card"), ("base", "hf_card"), ("github", "github_readme")})
+_MODEL_INFOS = frozenset({("model", "hf_model"), ("base", "hf_model"), ("linked_model", "hf_model")})
+_REPO_SOURCES = _OWN_TEXTS | {("arxiv", "arxiv")}  # an abstract links the code behind it
+FOUND_THROUGH: dict[str, frozenset[tuple[str, str]]] = {
+    "hf_model": _OWN_TEXTS | _MODEL_INFOS,  # bases declared in metadata, models linked
+    "hf_card": _OWN_TEXTS | _MODEL_INFOS,
+    "hf_dataset": _OWN_TEXTS | _MODEL_INFOS,
+    "hf_dataset_card": _OWN_TEXTS | _MODEL_INFOS,
+    "github_repo": _REPO_SOURCES,
+    "github_readme": _REPO_SOURCES,
+    # A repo's info names the branch its tree is read at.
+    "github_tree": _REPO_SOURCES | {("github", "github_repo"), ("linked_github", "github_repo")},
+    # Papers are named by cards, READMEs (the makers' own repos' too), model and dataset metadata.
+    "arxiv": _OWN_TEXTS
+    | _MODEL_INFOS
+    | {("dataset", "hf_dataset"), ("dataset", "hf_dataset_card"), ("linked_github", "github_readme")},
+    "pypi": _OWN_TEXTS,
+}
+
+
+def sources_of(criterion: str) -> frozenset[tuple[str, str]]:
+    """The (role, kind) of the resources through which the crawl finds what a criterion reads."""
+    return frozenset().union(*(FOUND_THROUGH.get(kind, frozenset()) for kind in READS.get(criterion, ())))
+
+
 # Resources that come in pairs with an info resource (a card with its model info): the
 # info stands for the repo in evidence given as the repo's page.
 _INFO_KINDS = ("hf_model", "hf_dataset", "github_repo", "arxiv", "pypi")
@@ -184,7 +214,13 @@ def trace(grade: Grade, view: CrawlView) -> TracedGrade:
     if not grade.evidence:
         reads = READS.get(grade.criterion, frozenset())
         roles = _MATERIAL_ROLES | ({"linked_model"} if not view.crawl.of("model") else set())
-        unread += [f for role, f in view.crawl.resources if f.unknown and f.kind in reads and role in roles]
+        sources = sources_of(grade.criterion)
+        unread += [
+            f
+            for role, f in view.crawl.resources
+            if f.unknown
+            and ((f.kind in reads and role in roles) or ((role, f.kind) in sources and _names_for(role, f, view)))
+        ]
     unread = list({f.url: f for f in unread}.values())
     unknown = grade.rule.endswith(UNREADABLE_RULE_SUFFIX) or bool(unread)
     reason = grade.reason
@@ -194,6 +230,16 @@ def trace(grade: Grade, view: CrawlView) -> TracedGrade:
         more = ", among others" if len(unread) > 1 else ""
         reason = f"{reason}; could not be read: {unread[0].url}{more}"
     return TracedGrade([human_page(url) for url in grade.evidence], fetched, unknown, reason)
+
+
+def _names_for(role: str, fetched: Fetched, view: CrawlView) -> bool:
+    """Whether the crawl reads this resource for what it names (crawler/crawl.py): a
+    linked repo's README only when the repo is the makers' own (for their papers), a
+    linked model's metadata only for a project with no Hub entry (its released models)."""
+    if role == "linked_github":
+        owner = fetched.target.split("/")[0]
+        return any(same_owner(owner, o) for o in view.owners)
+    return role != "linked_model" or not view.crawl.of("model")
 
 
 def resource_origins(view: CrawlView) -> list[ResourceOrigin]:

@@ -244,3 +244,51 @@ def test_an_older_index_is_migrated_and_shows_pages(tmp_path: Path) -> None:
             "https://huggingface.co/o/m",
             "https://huggingface.co/o/m/resolve/main/README.md",
         )
+
+
+def test_nothing_found_says_what_it_could_not_read_on_the_way(tmp_path: Path) -> None:
+    """A criterion that found nothing depends on the resources through which the crawl
+    finds what it reads: a GitHub project's README names its Hub models (weights, card),
+    a paper's abstract links the code behind it. When those could not be read, "nothing
+    found" says so."""
+    paper = "2401.00001"
+    card = f"---\nlicense: apache-2.0\n---\n# Gadget 7B\n\nOur report: https://arxiv.org/abs/{paper}\n"
+    licence = {"tags": ["license:apache-2.0"], "cardData": {"license": "apache-2.0"}}
+    info = {"id": "acme/Gadget-7B", "gated": False, **licence}
+    captures = tmp_path / "captures"
+    captures.mkdir()
+    lines = [
+        line(f"{HUB}/api/models/acme/Gadget-7B", json=info),
+        line(f"{HUB}/acme/Gadget-7B/resolve/main/README.md", body=card),
+        # gizmo's repo answers, its README does not (not captured).
+        line("https://api.github.com/repos/acme/gizmo", json={"full_name": "acme/gizmo", "default_branch": "main"}),
+        line("https://api.github.com/repos/acme/gizmo/git/trees/main?recursive=1", json={"tree": []}),
+    ]
+    (captures / "two.jsonl").write_text("\n".join(lines) + "\n")
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(
+        "projects:\n- id: gadget\n  name: Gadget\n  org: Acme\n  hf: acme/Gadget-7B\n"
+        "- id: gizmo\n  name: Gizmo\n  org: Acme\n  github: acme/gizmo\n"
+    )
+    db = tmp_path / "index.duckdb"
+    result = runner.invoke(app, ["refresh", "--registry", str(registry), "--replay", str(captures), "--db", str(db)])
+    assert result.exit_code == 0, result.stderr
+
+    def grades(project: str) -> dict[str, dict]:
+        shown = runner.invoke(app, ["show", project, "--db", str(db), "--format", "json"])
+        assert shown.exit_code == 0, shown.stderr
+        return {row["criterion"]: row for row in json.loads(shown.stdout)["grades"]}
+
+    gadget = grades("gadget")
+    for criterion in ("opencode", "code"):
+        assert gadget[criterion]["grade"] == "closed" and gadget[criterion]["evidence_unknown"] is True
+        assert f"could not be read: https://export.arxiv.org/api/query?id_list={paper}" in gadget[criterion]["reason"]
+    # Nothing the datasheet criterion reads is found through a paper: plain "nothing found".
+    assert gadget["datasheet"]["grade"] == "closed" and gadget["datasheet"]["evidence_unknown"] is False
+    assert "could not be read" not in gadget["datasheet"]["reason"]
+
+    gizmo = grades("gizmo")
+    readme = "could not be read: https://api.github.com/repos/acme/gizmo/readme"
+    for criterion in ("llmweights", "rlweights", "modelcard"):
+        assert gizmo[criterion]["grade"] == "closed" and gizmo[criterion]["evidence_unknown"] is True
+        assert readme in gizmo[criterion]["reason"]
