@@ -207,6 +207,9 @@ def test_an_unreadable_card_is_unknown_not_absent() -> None:
         ("Falcon-180B-Chat is a 180B parameters causal decoder-only model built by TII.\n", True),
         ("This checkpoint is a 671B parameter Mixture of Experts model in BF16 format.\n", True),
         ("Acme 70B Base is a 70B parameter decoder-only transformer, continued from Llama 3.1 70B.\n", True),
+        # the networks of image and audio generators are kinds of design too
+        ("Acme-Image is a 2.6B parameter latent diffusion model with a frozen text encoder.\n", True),
+        ("Acme-Voice is a 300M parameter conformer trained with flow matching.\n", True),
         # a name and size, without the kind of design
         ("Acme-8B is small and efficient with a size of 2.7 billion parameters.\n", False),
         # a design word, but no size: a claim about Transformers, not this model's design
@@ -218,12 +221,34 @@ def test_an_unreadable_card_is_unknown_not_absent() -> None:
         # a comparison table's row describes another model
         ("| Model | Size | Type |\n|---|---|---|\n| Other-7B | 7B parameters | decoder-only |\n", False),
     ],
-    ids=["decoder-only", "moe", "transformer", "size-only", "design-word-only", "two-sentences", "heading", "table"],
+    ids=[
+        "decoder-only",
+        "moe",
+        "transformer",
+        "diffusion",
+        "conformer",
+        "size-only",
+        "design-word-only",
+        "two-sentences",
+        "heading",
+        "table",
+    ],
 )
 def test_a_sentence_giving_size_and_design_kind_states_the_architecture(card_md: str, states_design: bool) -> None:
     card = parse_card(card_md)
     assert states_size_and_design(card) is states_design
     assert ("architecture" in card_topics(card)) is states_design
+
+
+def test_an_image_generators_model_type_documents_its_architecture() -> None:
+    # Stable Diffusion's card shape: the design is the model type under "Model Details".
+    card = parse_card(
+        "# Acme Diffusion\n\n## Model Details\n\n- **Model type:** Diffusion-based text-to-image generation model\n"
+        "- **Model Description:** a latent diffusion model that uses a fixed, pretrained text encoder.\n"
+    )
+    assert "architecture" in card_topics(card)
+    undesigned = parse_card("# Acme Diffusion\n\n## Model Details\n\n- **Model type:** text-to-image generation\n")
+    assert "architecture" not in card_topics(undesigned)
 
 
 def test_a_lead_stating_size_and_design_is_not_a_landing_page(tmp_path) -> None:

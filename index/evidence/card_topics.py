@@ -51,6 +51,8 @@ _PARAMETER_COUNT = rf"\b{_NUMBER}\s*(?:billion|million|b|m)?\s*(?:total |active 
 _DESIGN_KIND = (
     r"decoder[- ]only|encoder[- ]decoder|transformer|mixture[- ]of[- ]experts|\bmoe\b|state[- ]space"
     r"|recurrent|\brnn\b"
+    # the networks of image, audio and video generators
+    r"|diffusion|u-?net\b|\bvit\b|auto-?encoder|\bvae\b|generative adversarial|\bgans?\b|conformer|flow[- ]matching"
 )
 _DESIGN_FACT = re.compile(
     rf"{_DESIGN_KIND}|auto-?regressive|attention|convolution|recurren|rotary|\brope\b|alibi|swiglu|gelu"
