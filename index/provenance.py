@@ -62,15 +62,16 @@ READS: dict[str, frozenset[str]] = {
 _OWN_TEXTS = frozenset({("model", "hf_card"), ("base", "hf_card"), ("github", "github_readme")})
 _MODEL_INFOS = frozenset({("model", "hf_model"), ("base", "hf_model"), ("linked_model", "hf_model")})
 _REPO_SOURCES = _OWN_TEXTS | {("arxiv", "arxiv")}  # an abstract links the code behind it
+_REPO_INFOS = frozenset({("github", "github_repo"), ("linked_github", "github_repo")})
 FOUND_THROUGH: dict[str, frozenset[tuple[str, str]]] = {
     "hf_model": _OWN_TEXTS | _MODEL_INFOS,  # bases declared in metadata, models linked
     "hf_card": _OWN_TEXTS | _MODEL_INFOS,
     "hf_dataset": _OWN_TEXTS | _MODEL_INFOS,
     "hf_dataset_card": _OWN_TEXTS | _MODEL_INFOS,
     "github_repo": _REPO_SOURCES,
-    "github_readme": _REPO_SOURCES,
-    # A repo's info names the branch its tree is read at.
-    "github_tree": _REPO_SOURCES | {("github", "github_repo"), ("linked_github", "github_repo")},
+    # A repo is read with its info: the README and the tree (whose branch the info names).
+    "github_readme": _REPO_SOURCES | _REPO_INFOS,
+    "github_tree": _REPO_SOURCES | _REPO_INFOS,
     # Papers are named by cards, READMEs (the makers' own repos' too), model and dataset metadata.
     "arxiv": _OWN_TEXTS
     | _MODEL_INFOS
@@ -236,7 +237,7 @@ def _names_for(role: str, fetched: Fetched, view: CrawlView) -> bool:
     """Whether the crawl reads this resource for what it names (crawler/crawl.py): a
     linked repo's README only when the repo is the makers' own (for their papers), a
     linked model's metadata only for a project with no Hub entry (its released models)."""
-    if role == "linked_github":
+    if role == "linked_github" and fetched.kind == "github_readme":
         owner = fetched.target.split("/")[0]
         return any(same_owner(owner, o) for o in view.owners)
     return role != "linked_model" or not view.crawl.of("model")
