@@ -5,7 +5,8 @@ that keep their meaning (HTML links, decorated and upper-cased headings, CRLF li
 arXiv PDF links, `hf.co` links, ...), once with every system's owners renamed throughout
 the captures and its registry id and name made opaque. Every grade and the rule that gave
 it must equal the plain replay's; with the registry listed in reverse, so must every reason
-and piece of evidence.
+and piece of evidence. And with one kind of resource made unreadable (READMEs, arXiv
+entries, cards, datasets), a grade that finds nothing for want of it must say so.
 """
 
 from __future__ import annotations
@@ -86,13 +87,16 @@ def rename_everywhere(value: object, rename: Rewrite) -> object:
     return value
 
 
-def write_set(source: Path, target: Path, registry: dict, transform: Callable[[dict], dict]) -> Path:
+def write_set(source: Path, target: Path, registry: dict, transform: Callable[[dict], dict | None]) -> Path:
+    """A calibration set's copy with every capture line transformed (None drops it)."""
     (target / "captures").mkdir(parents=True)
     (target / "registry.yaml").write_text(yaml.safe_dump(registry, allow_unicode=True), encoding="utf-8")
     for capture in sorted((source / "captures").glob("*.jsonl")):
         with capture.open(encoding="utf-8") as lines, (target / "captures" / capture.name).open("w") as out:
             for line in lines:
-                out.write(json.dumps(transform(json.loads(line)), ensure_ascii=False) + "\n")
+                transformed = transform(json.loads(line))
+                if transformed is not None:
+                    out.write(json.dumps(transformed, ensure_ascii=False) + "\n")
     return target
 
 
@@ -166,3 +170,46 @@ def test_the_registrys_order_changes_nothing(calibration_set: tuple[Path, Path],
             return sorted(connection.execute(query).fetchall())
 
     assert rows(replay_calibration_into(tmp_path / "reordered.duckdb", reordered)) == rows(plain_db)
+
+
+def _drop_kind(kind: str, entries: set[str]) -> Callable[[dict], dict | None]:
+    """A filter of capture lines that removes one kind of resource (made not captured,
+    so unknown to the crawl); the entry models' info stays, so every project is graded."""
+
+    def keep(line: dict) -> dict | None:
+        url = line["url"]
+        repo = re.search(r"huggingface\.co/(?:api/models/)?([^/]+/[^/]+)", url)
+        is_entry = bool(repo) and repo.group(1) in entries
+        dropped = {
+            "GitHub READMEs": url.startswith("https://api.github.com/") and url.endswith("/readme"),
+            "arXiv entries": url.startswith("https://export.arxiv.org/"),
+            "the entries' cards": is_entry and url.endswith("/README.md"),
+            "datasets": "huggingface.co/api/datasets/" in url or "huggingface.co/datasets/" in url,
+        }[kind]
+        return None if dropped else line
+
+    return keep
+
+
+@pytest.mark.parametrize("kind", ["GitHub READMEs", "arXiv entries", "the entries' cards", "datasets"])
+def test_a_grade_that_finds_nothing_for_want_of_a_read_says_so(
+    calibration_set: tuple[Path, Path], tmp_path: Path, kind: str
+) -> None:
+    """RUBRIC.md: unknown is not absent. With one kind of resource unreadable, every grade
+    that becomes "nothing found" names what could not be read (and is marked unknown)."""
+    source, plain_db = calibration_set
+    registry = yaml.safe_load((source / "registry.yaml").read_text(encoding="utf-8"))
+    keep = _drop_kind(kind, {entry["hf"] for entry in registry["projects"] if entry.get("hf")})
+    reduced = write_set(source, tmp_path / "set", registry, keep)
+    query = "SELECT project, criterion, reason, evidence_unknown FROM latest_grades"
+    with duckdb.connect(str(plain_db), read_only=True) as connection:
+        plain = {(p, c): reason for p, c, reason, _ in connection.execute(query).fetchall()}
+    db = replay_calibration_into(tmp_path / "reduced.duckdb", reduced)
+    with duckdb.connect(str(db), read_only=True) as connection:
+        reduced_rows = connection.execute(query).fetchall()
+    newly_nothing = [
+        (p, c, reason, unknown)
+        for p, c, reason, unknown in reduced_rows
+        if reason.startswith("nothing found") and not plain[(p, c)].startswith("nothing found")
+    ]
+    assert [row for row in newly_nothing if not (row[3] and "could not be read" in row[2])] == []
