@@ -213,3 +213,62 @@ def test_a_grade_that_finds_nothing_for_want_of_a_read_says_so(
         if reason.startswith("nothing found") and not plain[(p, c)].startswith("nothing found")
     ]
     assert [row for row in newly_nothing if not (row[3] and "could not be read" in row[2])] == []
+
+
+LIBRARY = "stratus-trainer"
+LIBRARY_README = (
+    "# stratus-trainer\n\nA general-purpose library for distributed training of large transformer models.\n\n"
+    "## Installation\n\n```\npip install stratus-trainer\n```\n\n"
+    "## Usage\n\n```\npython train.py --config gpt.yaml\n```\n"
+)
+LIBRARY_TREE = ("train.py", "finetune.py", "setup.py", "stratus/trainer.py", "stratus/data.py", "configs/gpt.yaml")
+
+
+def _library_lines(repo: str) -> list[dict]:
+    """A general training library's captures: info, README, tree with training code."""
+    github = f"https://api.github.com/repos/{repo}"
+    readme = {"encoding": "base64", "content": base64.b64encode(LIBRARY_README.encode()).decode()}
+    tree = {"sha": "t", "truncated": False, "tree": [{"path": p, "type": "blob", "size": 4000} for p in LIBRARY_TREE]}
+    answers = [(github, {"full_name": repo, "default_branch": "main"}), (f"{github}/readme", readme)]
+    answers.append((f"{github}/git/trees/main?recursive=1", tree))
+    return [
+        {"url": url, "status": 200, "headers": {"content-type": "application/json"}, "json": body}
+        for url, body in answers
+    ]
+
+
+def test_a_general_library_of_the_makers_is_not_the_systems_code(
+    calibration_set: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Every Hub entry's card also links a training library of the same owner ("We also
+    maintain [owner/stratus-trainer], a general library for distributed training of large
+    language models"), its repo captured with training code: RUBRIC.md counts such a
+    framework only when the makers point to it as the code that trained this system, so
+    no grade of the criteria that read the system's code moves."""
+    source, plain_db = calibration_set
+    registry = yaml.safe_load((source / "registry.yaml").read_text(encoding="utf-8"))
+    entries = {entry["hf"] for entry in registry["projects"] if entry.get("hf")}
+    libraries: list[str] = []
+
+    def link_library(line: dict) -> dict:
+        card = re.fullmatch(r"https://huggingface\.co/([^/]+/[^/]+)/resolve/main/README\.md", line["url"])
+        if not (card and card.group(1) in entries and isinstance(line.get("body"), str)):
+            return line
+        library = f"{card.group(1).split('/')[0]}/{LIBRARY}"
+        libraries.append(library)
+        sentence = (
+            f"We also maintain [{library}](https://github.com/{library}), "
+            "a general library for distributed training of large language models."
+        )
+        return {**line, "body": f"{line['body'].rstrip()}\n\n{sentence}\n"}
+
+    linked = write_set(source, tmp_path / "set", registry, link_library)
+    extra = [json.dumps(line) for library in sorted(set(libraries)) for line in _library_lines(library)]
+    (linked / "captures" / "zz-libraries.jsonl").write_text("\n".join(extra) + "\n", encoding="utf-8")
+    changed = grades(replay_calibration_into(tmp_path / "linked.duckdb", linked))
+    plain = grades(plain_db)
+    code_criteria = ("opencode", "code", "package", "api", "license")
+    assert moved({key: value for key, value in plain.items() if key[1] in code_criteria}, changed) == []
+    # The longer card may read as a sketch of the model, never the library as its training setup.
+    raised = [key for key in plain if key[1] == "architecture" and changed[key][0] == "open" != plain[key][0]]
+    assert raised == []

@@ -32,6 +32,22 @@ def test_a_repo_is_pointed_to_as_making_by_the_sentence_that_links_it(text: str,
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The training code is available at [here](https://github.com/orbit/kit).", {"orbit/kit"}),
+        ("This model was trained with [kit](https://github.com/orbit/kit).", {"orbit/kit"}),
+        ("Nimbus was fine-tuned using [kit](https://github.com/orbit/kit).", {"orbit/kit"}),
+        # training in general, not this system's
+        ("[kit](https://github.com/orbit/kit) is a library for distributed training of language models.", set()),
+        # the link text names the repo's owner, not the system
+        ("We maintain [nimbus-labs/kit](https://github.com/nimbus-labs/kit), a training framework.", set()),
+    ],
+)
+def test_pointed_to_as_this_systems_making_needs_a_sentence_about_this_system(text: str, expected: set[str]) -> None:
+    assert pointed_to_as_making([text], system=lambda prose: "nimbus" in prose.lower()) == expected
+
+
+@pytest.mark.parametrize(
     ("name", "expected"),
     [
         ("Tele-AI/TeleChat2.5-115B", {"telechat": "2.5"}),

@@ -655,11 +655,27 @@ OPENCODE_CASES = [
     ),
     case(
         "same-owner-linked-repo",
-        project(released=model(), linked_repos=(repo("orbitlabs/tuner", files=TRAINING_TREE),)),
+        project(
+            released=model(card_md="The training code is at [tuner](https://github.com/orbitlabs/tuner).\n"),
+            linked_repos=(repo("orbitlabs/tuner", files=TRAINING_TREE),),
+        ),
         "opencode",
         "open",
         "opencode.training_code_public",
         github_page("orbitlabs/tuner"),
+    ),
+    # RUBRIC.md: a framework of the same organisation counts only when the makers point to
+    # it as the code that made this system; one that does not name the system and that no
+    # sentence points to is the organisation's other work.
+    case(
+        "same-owner-repo-not-pointed-to",
+        project(
+            released=model(card_md="Our other projects: [tuner](https://github.com/orbitlabs/tuner).\n"),
+            linked_repos=(repo("orbitlabs/tuner", files=TRAINING_TREE),),
+        ),
+        "opencode",
+        "closed",
+        "opencode.none",
     ),
     # RUBRIC.md: inference, serving or evaluation code alone is not training code.
     case(

@@ -104,6 +104,39 @@ def test_an_evaluation_harness_of_the_makers_is_not_the_systems_training_code() 
     assert RULES["code"](ev).rule == "code.no_training_code"
 
 
+def _with_library(sentence: str) -> dict[str, tuple[str, str]]:
+    """Nimbus's card links a repo of the same owner that does not name Nimbus and holds
+    training code for every stage: a general library of the organisation, or this
+    system's training code, as the sentence linking it says."""
+    card = f"# Nimbus 7B Chat\n\n{sentence}\n"
+    library = repo("orbitlabs/stratus-trainer", files=TRAINING_REPO, readme_md=DOCUMENTED_README)
+    ev = project(released=model(card_md=card), bases=(model(BASE),), linked_repos=(library,))
+    return {c: (RULES[c](ev).grade, RULES[c](ev).rule) for c in ("opencode", "code", "architecture")}
+
+
+def test_a_general_library_of_the_makers_is_not_the_systems_training_code() -> None:
+    # RUBRIC.md: a framework of the same organisation counts only when the makers point
+    # to it as the code that trained this system; speaking of training in general is not that.
+    for sentence in (
+        "We also maintain [orbitlabs/stratus-trainer](https://github.com/orbitlabs/stratus-trainer), "
+        "a general library for distributed training of large language models.",
+        "Check out our other projects: [Stratus](https://github.com/orbitlabs/stratus-trainer).",
+    ):
+        grades = _with_library(sentence)
+        assert grades["opencode"] == ("closed", "opencode.none"), sentence
+        assert grades["code"] == ("closed", "code.no_training_code"), sentence
+        assert grades["architecture"][1] != "architecture.paper_and_details", sentence
+
+
+def test_a_library_the_makers_point_to_as_this_systems_training_code_is_its_code() -> None:
+    for sentence in (
+        "The training code is available at [Stratus](https://github.com/orbitlabs/stratus-trainer).",
+        "This model was trained with [Stratus](https://github.com/orbitlabs/stratus-trainer).",
+        "Nimbus was fine-tuned with our library [Stratus](https://github.com/orbitlabs/stratus-trainer).",
+    ):
+        assert _with_library(sentence)["opencode"] == ("open", "opencode.training_code_public"), sentence
+
+
 def test_code_that_builds_the_training_data_is_some_code_documented_in_part() -> None:
     readme = DOCUMENTED_README + "\n## Data\n\nGenerate the puzzles with `python games/generate.py`.\n"
     data_repo = repo(files=("games/sudoku/prepare_data.py", "games/sudoku/verifier.py"), readme_md=readme)

@@ -11,7 +11,7 @@ The sentence around a link and the version in a name say which; nothing is grade
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from crawler.links import find_links
 from index.evidence.cards import sentences
@@ -56,15 +56,33 @@ def presented_only_as_tools(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(repo for repo, found in roles.items() if found == {"tool"})
 
 
-def pointed_to_as_making(texts: Iterable[str]) -> frozenset[str]:
+_REPO_ID = re.compile(r"[\w.-]+/[\w.-]+")
+# The sentence speaks of this system, not of what a library does in general: "this
+# model", "the training code", "we trained", "was fine-tuned" (the system's name counts too).
+THIS_SYSTEM = re.compile(
+    r"\b(?:this|these|the|our) (?:model|models|checkpoint|checkpoints|release)\b|\btraining code\b"
+    r"|\bwe (?:pre-?)?(?:trained|fine-?tuned|finetuned|tuned)\b"
+    r"|\b(?:was|were|is|are) (?:pre-?)?(?:trained|fine-?tuned|finetuned)\b"
+    r"|本模型|该模型|我们的模型",
+    re.IGNORECASE,
+)
+
+
+def pointed_to_as_making(texts: Iterable[str], system: Callable[[str], bool] | None = None) -> frozenset[str]:
     """GitHub repos (lower-case owner/name) that some sentence of the texts links while
     speaking of training, tuning or the code base ("The training code is available at
-    [X]", "This model uses the LLM codebase in [X]")."""
+    [X]", "This model uses the LLM codebase in [X]"). With `system` (does a text name the
+    system?), only sentences that speak of this system's making count: "a library for
+    distributed training of language models" speaks of training, but not of this one."""
     found: set[str] = set()
     for text in _linking_github(texts):
         for sentence in _linking_github(sentences(text)):
             repos = {link.target.lower() for link in find_links(sentence) if link.kind == "github"}
-            if repos and MAKING_WORDS.search(_NOT_PROSE.sub(" ", sentence)):
+            prose = _NOT_PROSE.sub(" ", sentence)
+            if not repos or not MAKING_WORDS.search(prose):
+                continue
+            # A repo's id in the link text ("[acme/trainer]") names its owner, not the system.
+            if system is None or THIS_SYSTEM.search(prose) or system(_REPO_ID.sub(" ", prose)):
                 found |= repos
     return frozenset(found)
 

@@ -120,13 +120,13 @@ def training_hardware_stated(ev: ProjectEvidence) -> tuple[str, ...]:
     """URLs of the system's own cards, own READMEs and makers' model papers that state the
     hardware it was trained on."""
     urls = [u for c, u in _system_cards(ev) if states_training_hardware(card_prose(c.body))]
-    urls += [r.readme_url for r in h.own_repos(ev) if r.readme_url and states_training_hardware(r.readme.text)]
+    urls += [r.readme_url for r in h.claimed_repos(ev) if r.readme_url and states_training_hardware(r.readme.text)]
     urls += [p.url for p in makers_model_papers(ev) if states_training_hardware(p.summary)]
     return tuple(urls)
 
 
 def own_training_code(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
-    return tuple(r for r in h.own_repos(ev) if r.code.training_files or r.code.finetuning_files)
+    return tuple(r for r in h.claimed_repos(ev) if r.code.training_files or r.code.finetuning_files)
 
 
 def release_cards_unread(ev: ProjectEvidence) -> tuple[str, ...]:

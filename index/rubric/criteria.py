@@ -513,7 +513,7 @@ def architecture(ev: ProjectEvidence) -> Grade:
     cards = af.system_cards_with_details(ev)
     # Any card with details, a base's of another lab included, documents the design in part.
     detailed = [u for c, u in h.cards(h.models_for_docs(ev)) if af.states_details(c)]
-    readmes = [r for r in h.own_repos(ev) if r.readme_url and r.readme.sections & {"model", "training"}]
+    readmes = [r for r in h.claimed_repos(ev) if r.readme_url and r.readme.sections & {"model", "training"}]
     training_code = af.own_training_code(ev)
     hardware = af.training_hardware_stated(ev)
     if own and (cards or training_code or hardware):

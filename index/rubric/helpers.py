@@ -98,10 +98,24 @@ def processes_training_data(repo: RepoEvidence) -> bool:
     return bool(repo.code.data_files) and "data" in repo.readme.sections
 
 
+def claimed_repos(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
+    """Own repos that are the system's work or a version's of it: the entry repos, those
+    whose name names the system, and those a sentence points to as how this system was
+    made. The organisation's other work (another model, a general library, a demo) is
+    left out: RUBRIC.md counts a framework of the same organisation only when the makers
+    point to it as the code that made this system."""
+    making = pointed_to_as_making(_system_texts(ev), lambda text: mentions_the_system(text, ev.own_identity))
+    return tuple(
+        r
+        for r in own_repos(ev)
+        if r in ev.repos or names_the_system(r.name, ev.own_identity) or r.full_name.lower() in making
+    )
+
+
 def system_code_repos(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
-    """Own repos whose code is this system's: all but another version's and the tools."""
+    """Claimed repos whose code is this system's: all but another version's and the tools."""
     others = other_version_repos(ev) + tool_repos(ev)
-    return tuple(r for r in own_repos(ev) if r not in others)
+    return tuple(r for r in claimed_repos(ev) if r not in others)
 
 
 def base_models(ev: ProjectEvidence) -> tuple[ModelEvidence, ...]:
