@@ -171,6 +171,41 @@ def test_a_data_section_naming_a_declared_dataset_names_the_training_data() -> N
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        "We evaluate it on [GSM8K](https://huggingface.co/datasets/openai/gsm8k).",
+        "Detailed results can be found [here](https://huggingface.co/datasets/open-llm-leaderboard/details_acme__Acme-7B).",
+        "![banner](https://huggingface.co/datasets/acme/assets/resolve/main/banner.png)",
+        "| main | 4 | 128 | [wikitext](https://huggingface.co/datasets/wikitext/viewer/wikitext-2-v1/test) | 4096 |",
+    ],
+    ids=["benchmark", "leaderboard-results", "image-store", "quantisation-calibration-set"],
+)
+def test_a_hub_dataset_linked_for_another_purpose_names_no_training_data(line: str) -> None:
+    # RUBRIC.md: benchmarks, leaderboard result sets and evaluation data are not training
+    # data; nor is the repo a card's images are kept in, or a GPTQ calibration set.
+    assert "training_data" not in card_topics(parse_card(f"# Acme 7B\n\n{line}\n"))
+
+
+def test_a_linked_hub_dataset_the_model_declares_names_the_training_data() -> None:
+    line = "Data: [acme-instruct-mix](https://huggingface.co/datasets/acme/acme-instruct-mix)\n"
+    in_front_matter = parse_card(f"---\ndatasets:\n- acme/acme-instruct-mix\n---\n# Acme 7B\n\n{line}")
+    assert "training_data" in card_topics(in_front_matter)
+    # The Hub's `dataset:` tags declare it too (a card whose front matter was not kept).
+    assert "training_data" not in card_topics(parse_card(f"# Acme 7B\n\n{line}"))
+    assert "training_data" in card_topics(parse_card(f"# Acme 7B\n\n{line}"), ["acme/acme-instruct-mix"])
+
+
+def test_a_data_section_naming_a_dataset_the_card_links_elsewhere_names_the_training_data() -> None:
+    # Stable Diffusion's card shape: the section names the set, the next section links it.
+    card = parse_card(
+        "# Acme Diffusion\n\n## Training Data\n\nThe developers used the following dataset for training:\n\n"
+        "- LAION-2B (en) and subsets thereof (see next section)\n\n## Training Procedure\n\n"
+        "Trained for 200k steps on [laion2B-en](https://huggingface.co/datasets/laion/laion2B-en) at 256x256.\n"
+    )
+    assert "training_data" in card_topics(card)
+
+
+@pytest.mark.parametrize(
     ("card_md", "names_its_data"),
     [
         ("# Acme-7B-Chat\n\nAcme-7B tuned on the [Acme dialogues dataset](https://github.com/acme/dialogues).\n", True),

@@ -7,6 +7,7 @@ topic: a heading over a generic sentence or a pointer elsewhere documents nothin
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from crawler.links import Link, find_links
 from index.evidence.cards import Card, card_prose, section_texts, sentences
@@ -17,8 +18,8 @@ TOPICS: dict[str, str] = {
     "or a sentence giving both its parameter count and its kind of design ('a 180B parameters "
     "causal decoder-only model')",
     "training_data": "names what the model was trained or tuned on: a training-data section "
-    "linking, listing or naming (as its metadata declares them) its sources, a link to a Hub dataset, "
-    "or a sentence saying it was trained or tuned on data it links",
+    "linking, listing or naming (as its metadata declares them) its sources, a link to a Hub dataset "
+    "its metadata declares, or a sentence saying it was trained or tuned on data it links",
     "training": "describes how the model was trained or tuned: a training section naming a "
     "method or setting, or a list of two or more training hyper-parameters",
     "evaluation": "reports results: an evaluation section with figures (a score table, numbers "
@@ -147,12 +148,27 @@ def links_its_training_data(card: Card) -> bool:
     )
 
 
-def names_training_data(card: Card, sections: dict[str, tuple[str, ...]]) -> bool:
-    if any(link.kind == "hf_dataset" for link in card.links) or links_its_training_data(card):
+def links_a_declared_dataset(card: Card, declared: frozenset[str]) -> bool:
+    """The card links a Hub dataset the model's metadata declares (names as in
+    `declared_dataset_names`): the Hub's field for training data. Any other dataset link
+    may be a benchmark, a leaderboard's result set or the repo the card's images are kept
+    in, which name no training data."""
+    return any(link.kind == "hf_dataset" and link.target.rsplit("/", 1)[-1].lower() in declared for link in card.links)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def names_training_data(card: Card, sections: dict[str, tuple[str, ...]], declared: frozenset[str]) -> bool:
+    if links_a_declared_dataset(card, declared) or links_its_training_data(card):
         return True
-    declared = declared_dataset_names(card)
+    # A training-data section that names a dataset the metadata declares or the card links
+    # elsewhere ("LAION-2B (en)" for laion/laion2B-en) names its source.
+    linked = {link.target.rsplit("/", 1)[-1].lower() for link in card.links if link.kind == "hf_dataset"}
+    names = {_compact(name) for name in declared | linked} - {""}
     return any(
-        find_links(text) or len(_LIST_ITEM.findall(text)) >= 2 or any(name in text.lower() for name in declared)
+        find_links(text) or len(_LIST_ITEM.findall(text)) >= 2 or any(name in _compact(text) for name in names)
         for text in sections.get("training_data", ())
     )
 
@@ -175,12 +191,14 @@ def discusses_use_and_risk(card: Card) -> bool:
     return sum(1 for pattern in _USE_AND_RISK_PATTERNS if pattern.search(prose)) >= 2
 
 
-def card_topics(card: Card) -> frozenset[str]:
-    """The TOPICS the card documents."""
+def card_topics(card: Card, declared_datasets: Iterable[str] = ()) -> frozenset[str]:
+    """The TOPICS the card documents; `declared_datasets` are the Hub dataset ids the
+    model's metadata declares beyond the card's own front matter (its `dataset:` tags)."""
     sections = section_texts(card.body)
+    declared = declared_dataset_names(card) | {d.rsplit("/", 1)[-1].lower() for d in declared_datasets}
     found = {
         "architecture": documents_architecture(card, sections),
-        "training_data": names_training_data(card, sections),
+        "training_data": names_training_data(card, sections, declared),
         "training": describes_training(card, sections),
         "evaluation": reports_evaluation(card, sections),
         "limitations": discusses_use_and_risk(card),

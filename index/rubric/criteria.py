@@ -666,7 +666,8 @@ def modelcard(ev: ProjectEvidence) -> Grade:
         )
     if not cards:
         return h.nothing("modelcard", "no model card for the released model", "modelcard.none")
-    documented = [(card, url, card_topics(card)) for card, url in cards]
+    declared = [t.removeprefix("dataset:") for m in h.released_models(ev) for t in m.tags if t.startswith("dataset:")]
+    documented = [(card, url, card_topics(card, declared)) for card, url in cards]
     card, url, topics = max(documented, key=lambda d: (len(d[2]), d[0].word_count))
     named = ", ".join(t.replace("_", " ") for t in sorted(topics))
     inherited = any(b.card is not None and b.card.body.strip() == card.body.strip() for b in ev.bases)
