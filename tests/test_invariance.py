@@ -5,8 +5,11 @@ that keep their meaning (HTML links, decorated and upper-cased headings, CRLF li
 arXiv PDF links, `hf.co` links, ...), once with every system's owners renamed throughout
 the captures and its registry id and name made opaque. Every grade and the rule that gave
 it must equal the plain replay's; with the registry listed in reverse, so must every reason
-and piece of evidence. And with one kind of resource made unreadable (READMEs, arXiv
-entries, cards, datasets), a grade that finds nothing for want of it must say so.
+and piece of evidence. With one kind of resource made unreadable (READMEs, arXiv
+entries, cards, datasets), a grade that finds nothing for want of it must say so. And
+links that every card gains to what is not the system's (a general training library of
+the same owner, a benchmark, leaderboard results, an image store) move none of the
+grades that read them.
 """
 
 from __future__ import annotations
@@ -272,3 +275,57 @@ def test_a_general_library_of_the_makers_is_not_the_systems_code(
     # The longer card may read as a sketch of the model, never the library as its training setup.
     raised = [key for key in plain if key[1] == "architecture" and changed[key][0] == "open" != plain[key][0]]
     assert raised == []
+
+
+def _dataset_lines(repo: str, card: str) -> list[dict]:
+    hub = "https://huggingface.co"
+    info = {"id": repo, "tags": [], "cardData": {}}
+    return [
+        {
+            "url": f"{hub}/api/datasets/{repo}",
+            "status": 200,
+            "headers": {"content-type": "application/json"},
+            "json": info,
+        },
+        {"url": f"{hub}/datasets/{repo}/resolve/main/README.md", "status": 200, "headers": {}, "body": card},
+    ]
+
+
+def test_datasets_linked_for_other_purposes_are_not_training_data(
+    calibration_set: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Every Hub entry's card also links a benchmark, its Open LLM Leaderboard results and
+    the dataset repo its banner image is kept in, each captured with a card: RUBRIC.md says
+    benchmarks, leaderboard result sets and evaluation data are not training data, so no
+    grade of the data criteria or the model card moves."""
+    source, plain_db = calibration_set
+    registry = yaml.safe_load((source / "registry.yaml").read_text(encoding="utf-8"))
+    entries = {entry["hf"] for entry in registry["projects"] if entry.get("hf")}
+    extra: dict[str, dict] = {}
+
+    def link_datasets(line: dict) -> dict:
+        card = re.fullmatch(r"https://huggingface\.co/(([^/]+)/[^/]+)/resolve/main/README\.md", line["url"])
+        if not (card and card.group(1) in entries and isinstance(line.get("body"), str)):
+            return line
+        model, owner = card.group(1), card.group(2)
+        results, assets = f"open-llm-leaderboard/details_{model.replace('/', '__')}", f"{owner}/assets"
+        linked = {
+            "openai/gsm8k": "# GSM8K\n\nA benchmark of 8.5K grade-school math word problems for evaluating models.\n",
+            results: f"# Evaluation run of {model}\n\nCreated by the evaluation run of {model}.\n",
+            assets: "# assets\n\nImages for our model cards.\n",
+        }
+        for repo, dataset_card in linked.items():
+            extra.update({answer["url"]: answer for answer in _dataset_lines(repo, dataset_card)})
+        text = (
+            f"![banner](https://huggingface.co/datasets/{assets}/resolve/main/banner.png)\n\n"
+            "We evaluate it on [GSM8K](https://huggingface.co/datasets/openai/gsm8k). "
+            f"Detailed results can be found [here](https://huggingface.co/datasets/{results}).\n"
+        )
+        return {**line, "body": f"{line['body'].rstrip()}\n\n{text}"}
+
+    linked = write_set(source, tmp_path / "set", registry, link_datasets)
+    lines = "\n".join(json.dumps(answer) for answer in extra.values())
+    (linked / "captures" / "zz-datasets.jsonl").write_text(lines + "\n", encoding="utf-8")
+    changed = grades(replay_calibration_into(tmp_path / "linked.duckdb", linked))
+    data_criteria = ("llmdata", "rldata", "datasheet", "modelcard")
+    assert moved({key: value for key, value in grades(plain_db).items() if key[1] in data_criteria}, changed) == []
