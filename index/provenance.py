@@ -220,7 +220,7 @@ def trace(grade: Grade, view: CrawlView) -> TracedGrade:
             f
             for role, f in view.crawl.resources
             if f.unknown
-            and ((f.kind in reads and role in roles) or ((role, f.kind) in sources and _names_for(role, f, view)))
+            and ((f.kind in reads and role in roles) or ((role, f.kind) in sources and _read_for_names(role, f, view)))
         ]
     unread = list({f.url: f for f in unread}.values())
     unknown = grade.rule.endswith(UNREADABLE_RULE_SUFFIX) or bool(unread)
@@ -233,7 +233,7 @@ def trace(grade: Grade, view: CrawlView) -> TracedGrade:
     return TracedGrade([human_page(url) for url in grade.evidence], fetched, unknown, reason)
 
 
-def _names_for(role: str, fetched: Fetched, view: CrawlView) -> bool:
+def _read_for_names(role: str, fetched: Fetched, view: CrawlView) -> bool:
     """Whether the crawl reads this resource for what it names (crawler/crawl.py): a
     linked repo's README only when the repo is the makers' own (for their papers), a
     linked model's metadata only for a project with no Hub entry (its released models)."""

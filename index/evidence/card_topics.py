@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from crawler.links import Link, find_links
 from index.evidence.cards import Card, card_prose, section_texts, sentences
+from index.evidence.names import compacted
 
 TOPICS: dict[str, str] = {
     "architecture": "states the model's design: an architecture section giving a design fact, "
@@ -156,19 +157,15 @@ def links_a_declared_dataset(card: Card, declared: frozenset[str]) -> bool:
     return any(link.kind == "hf_dataset" and link.target.rsplit("/", 1)[-1].lower() in declared for link in card.links)
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
 def names_training_data(card: Card, sections: dict[str, tuple[str, ...]], declared: frozenset[str]) -> bool:
     if links_a_declared_dataset(card, declared) or links_its_training_data(card):
         return True
     # A training-data section that names a dataset the metadata declares or the card links
     # elsewhere ("LAION-2B (en)" for laion/laion2B-en) names its source.
     linked = {link.target.rsplit("/", 1)[-1].lower() for link in card.links if link.kind == "hf_dataset"}
-    names = {_compact(name) for name in declared | linked} - {""}
+    names = {compacted(name) for name in declared | linked} - {""}
     return any(
-        find_links(text) or len(_LIST_ITEM.findall(text)) >= 2 or any(name in _compact(text) for name in names)
+        find_links(text) or len(_LIST_ITEM.findall(text)) >= 2 or any(name in compacted(text) for name in names)
         for text in sections.get("training_data", ())
     )
 

@@ -104,12 +104,17 @@ def identity_tokens(names: Iterable[str]) -> frozenset[str]:
     return frozenset(tokens)
 
 
+def compacted(text: str) -> str:
+    """Lower-case letters and digits only: "LAION-2B (en)" and "laion2B-en" alike."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
 def names_the_system(text: str, identity: frozenset[str]) -> bool:
     """True when `text` (a title, a repo or package name) names the system."""
     if not identity:
         return False
     words = name_tokens(text)
-    compact = re.sub(r"[^a-z0-9]", "", text.lower())
+    compact = compacted(text)
     for token in identity:
         if token in words or (len(token) >= 5 and token in compact):
             return True
@@ -129,7 +134,7 @@ def mentions_the_system(text: str, identity: frozenset[str]) -> bool:
     if not identity:
         return False
     words = name_tokens(text)
-    compact = re.sub(r"[^a-z0-9]", "", text.lower())
+    compact = compacted(text)
     return any(token in words or (len(token) >= 5 and token in compact) for token in identity)
 
 
