@@ -104,12 +104,12 @@ def claimed_repos(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
     made. The organisation's other work (another model, a general library, a demo) is
     left out: RUBRIC.md counts a framework of the same organisation only when the makers
     point to it as the code that made this system."""
+    own = own_repos(ev)
+    unnamed = [r for r in own if r not in ev.repos and not names_the_system(r.name, ev.own_identity)]
+    if not unnamed:
+        return own  # no sentence to read (most projects): reading them is most of the cost
     making = pointed_to_as_making(_system_texts(ev), lambda text: mentions_the_system(text, ev.own_identity))
-    return tuple(
-        r
-        for r in own_repos(ev)
-        if r in ev.repos or names_the_system(r.name, ev.own_identity) or r.full_name.lower() in making
-    )
+    return tuple(r for r in own if r not in unnamed or r.full_name.lower() in making)
 
 
 def system_code_repos(ev: ProjectEvidence) -> tuple[RepoEvidence, ...]:
