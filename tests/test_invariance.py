@@ -9,7 +9,7 @@ and piece of evidence. With one kind of resource made unreadable (READMEs, arXiv
 entries, cards, datasets), a grade that finds nothing for want of it must say so. And
 links that every card gains to what is not the system's (a general training library of
 the same owner, a benchmark, leaderboard results, an image store) move none of the
-grades that read them.
+grades that read them, nor does a sentence giving the code's licence move the model's.
 """
 
 from __future__ import annotations
@@ -329,3 +329,25 @@ def test_datasets_linked_for_other_purposes_are_not_training_data(
     changed = grades(replay_calibration_into(tmp_path / "linked.duckdb", linked))
     data_criteria = ("llmdata", "rldata", "datasheet", "modelcard")
     assert moved({key: value for key, value in grades(plain_db).items() if key[1] in data_criteria}, changed) == []
+
+
+def test_a_licence_stated_for_the_code_is_not_the_models(calibration_set: tuple[Path, Path], tmp_path: Path) -> None:
+    """Every Hub entry's card also says "The code in the accompanying repository is released
+    under the MIT License": RUBRIC.md grades the licence of the released model, whatever
+    the code's, so no licence grade moves (a card with no licence in its metadata had its
+    model licensed by that sentence)."""
+    source, plain_db = calibration_set
+    registry = yaml.safe_load((source / "registry.yaml").read_text(encoding="utf-8"))
+    entries = {entry["hf"] for entry in registry["projects"] if entry.get("hf")}
+    sentence = "The code in the accompanying repository is released under the MIT License."
+
+    def add_sentence(line: dict) -> dict:
+        card = re.fullmatch(r"https://huggingface\.co/([^/]+/[^/]+)/resolve/main/README\.md", line["url"])
+        if not (card and card.group(1) in entries and isinstance(line.get("body"), str)):
+            return line
+        return {**line, "body": f"{line['body'].rstrip()}\n\n{sentence}\n"}
+
+    changed = grades(
+        replay_calibration_into(tmp_path / "said.duckdb", write_set(source, tmp_path / "set", registry, add_sentence))
+    )
+    assert moved({key: value for key, value in grades(plain_db).items() if key[1] == "license"}, changed) == []

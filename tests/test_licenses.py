@@ -197,6 +197,26 @@ def test_licenses_in_text(text: str, names: list[str]) -> None:
     assert licenses_in_text(text) == names
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # said of the code alone: not the model's licence
+        ("The code in the accompanying repository is released under the MIT License.", []),
+        ("Our training scripts are available under the Apache 2.0 license.", []),
+        ("代码采用 Apache-2.0 协议。", []),
+        # said of the model, or of model and code together
+        ("The model weights are released under the Apache 2.0 license.", ["Apache 2.0 license"]),
+        ("Model and code are released under the MIT License.", ["MIT License"]),
+        ("License: CC-BY-NC-4.0\n\nThe code is on GitHub.", ["CC-BY-NC-4.0"]),
+        # each sentence on its own
+        ("The code is MIT-licensed. This model is licensed under the Apache 2.0 license.", ["Apache 2.0 license"]),
+    ],
+)
+def test_the_models_licenses_in_text_leave_out_those_said_of_the_code_alone(text: str, names: list[str]) -> None:
+    # RUBRIC.md: the licence of the released model decides, whatever the code's.
+    assert licenses_in_text(text, of_the_model=True) == names
+
+
 def test_names_found_in_text_normalise() -> None:
     text = "Our code is released under the Apache License, Version 2.0; data under CC-BY-SA 4.0."
     normalised = [normalise_license(name, "card_text") for name in licenses_in_text(text)]

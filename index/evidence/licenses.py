@@ -57,8 +57,11 @@ def is_permissive_content_license(spdx: str | None) -> bool:
     return _expression_satisfies(spdx, _is_open_content_id)
 
 
-def licenses_in_text(text: str) -> list[str]:
-    """License names a card or README states in prose, badges or "License:" lines.
+def licenses_in_text(text: str, of_the_model: bool = False) -> list[str]:
+    """License names a card or README states in prose, badges or "License:" lines; with
+    `of_the_model`, less those a sentence states for the code alone ("The code in the
+    accompanying repository is released under the MIT License"): RUBRIC.md grades the
+    licence of the released model, whatever the code's.
 
     Returns raw strings, in text order and without duplicates, for `normalise_license`.
     """
@@ -69,7 +72,23 @@ def licenses_in_text(text: str) -> list[str]:
         candidate for candidate in _candidates(plain) if _spdx_for(candidate.text) or _names_a_license(candidate)
     ]
     chosen = _without_overlaps(candidates)
+    if of_the_model:
+        chosen = [candidate for candidate in chosen if not _said_of_the_code_alone(plain, candidate)]
     return _unique_by_identity([candidate.text for candidate in chosen])
+
+
+# Where a sentence ends in card text: a full stop before a space, a blank line, or a line
+# that starts a list item, a table row or a heading.
+_SENTENCE_BREAK = re.compile(r"[.!?](?=\s)|\n\s*\n|\n(?=\s*(?:[-*+|#]|\d+[.)]\s))|[。！？]")
+_CODE_SUBJECT = re.compile(r"\b(?:code|codebase|repository|repo|software|scripts?)\b|代码", re.IGNORECASE)
+_MODEL_SUBJECT = re.compile(r"\b(?:models?|weights?|checkpoints?|parameters)\b|模型|权重", re.IGNORECASE)
+
+
+def _said_of_the_code_alone(plain: str, candidate: _Candidate) -> bool:
+    starts = [m.end() for m in _SENTENCE_BREAK.finditer(plain, 0, candidate.start)]
+    following = _SENTENCE_BREAK.search(plain, candidate.end)
+    sentence = plain[starts[-1] if starts else 0 : following.start() if following else len(plain)]
+    return bool(_CODE_SUBJECT.search(sentence)) and not _MODEL_SUBJECT.search(sentence)
 
 
 def code_license_in_text(readme: str) -> str | None:

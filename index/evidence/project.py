@@ -396,7 +396,7 @@ def _hub_licenses(tags: list[str], metadata: dict[str, Any], card: Card | None) 
     raw += [t.removeprefix("license:") for t in tags if t.startswith("license:")]
     found = [normalise_license(r, "hf_metadata") for r in dict.fromkeys(raw)]
     if not found and card is not None:
-        found = [normalise_license(r, "card_text") for r in licenses_in_text(card.body)]
+        found = [normalise_license(r, "card_text") for r in licenses_in_text(card.body, of_the_model=True)]
     return tuple(lic for lic in found if lic is not None)
 
 
