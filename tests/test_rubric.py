@@ -32,6 +32,7 @@ from index.evidence.project import (
     RepoEvidence,
     assemble,
     model_evidence,
+    package_directories,
 )
 from index.rubric import helpers as h
 from index.rubric.criteria import (
@@ -152,7 +153,7 @@ def repo(
         code=classify_tree(listing),
         readme=readme_evidence(readme_md),
         readme_url=readme_url(full_name) if readme_md else None,
-        directories=frozenset(PurePosixPath(e["path"]).name.lower() for e in listing["tree"] if e["type"] == "tree"),
+        directories=package_directories(listing),
     )
 
 
@@ -1063,6 +1064,27 @@ CODE_CASES = [
         "package",
         "closed",
         "package.none",
+    ),
+    # A folder named after a third-party package deep in the repo (examples, vendored
+    # code) is not a package the repo releases: `pip install vllm` in the card is tooling.
+    case(
+        "third-party-package-with-a-folder-of-examples",
+        project(
+            released=model(),
+            repos=(repo(files=("examples/vllm/serve.py", "third_party/transformers/patch.py", "setup.py")),),
+            packages=(package("vllm"), package("transformers")),
+        ),
+        "package",
+        "closed",
+        "package.none",
+    ),
+    case(
+        "own-package-under-src",
+        project(repos=(repo(files=("src/cloudkit/__init__.py", "pyproject.toml")),), packages=(package("cloudkit"),)),
+        "package",
+        "open",
+        "package.versioned_release",
+        pypi_page("cloudkit"),
     ),
     case(
         "unversioned-package",

@@ -154,7 +154,7 @@ class RepoEvidence:
     readme: Readme
     readme_url: str | None
     archived: bool = False
-    directories: frozenset[str] = frozenset()
+    directories: frozenset[str] = frozenset()  # where its own Python packages live (package_directories)
 
     @property
     def owner(self) -> str:
@@ -444,7 +444,7 @@ def _repos(crawl: ProjectCrawl, role: str) -> list[RepoEvidence]:
                 readme=readme_evidence(readme_text),
                 readme_url=readme.url if readme is not None and readme.ok else None,
                 archived=bool(data.get("archived")),
-                directories=_directories(tree.data if tree is not None and tree.ok else None),
+                directories=package_directories(tree.data if tree is not None and tree.ok else None),
             )
         )
     return repos
@@ -459,16 +459,16 @@ def _repo_license(license_data: dict | None, readme: str) -> License | None:
     return normalise_license(code_license_in_text(readme), "readme") or detected
 
 
-def _directories(tree: Any) -> frozenset[str]:
-    """Names of the repo's directories (a Python package shows up as one)."""
+def package_directories(tree: Any) -> frozenset[str]:
+    """Names (lower-case) of the repo's directories where a Python package of its own
+    lives: at the root or under `src/`, the two standard layouts. A folder deeper down
+    (`examples/vllm`, `third_party/transformers`) holds examples or vendored code, not a
+    package the repo releases."""
     entries = tree.get("tree") if isinstance(tree, dict) else None
     if not isinstance(entries, list):
         return frozenset()
-    return frozenset(
-        str(e["path"]).rsplit("/", 1)[-1].lower()
-        for e in entries
-        if isinstance(e, dict) and e.get("type") == "tree" and isinstance(e.get("path"), str)
-    )
+    paths = [str(e["path"]) for e in entries if isinstance(e, dict) and e.get("type") == "tree" and e.get("path")]
+    return frozenset(p.removeprefix("src/").lower() for p in paths if "/" not in p.removeprefix("src/"))
 
 
 def _papers(crawl: ProjectCrawl) -> list[Paper]:
