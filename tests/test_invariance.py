@@ -351,3 +351,38 @@ def test_a_licence_stated_for_the_code_is_not_the_models(calibration_set: tuple[
         replay_calibration_into(tmp_path / "said.duckdb", write_set(source, tmp_path / "set", registry, add_sentence))
     )
     assert moved({key: value for key, value in grades(plain_db).items() if key[1] == "license"}, changed) == []
+
+
+def _pypi_line(name: str, summary: str, source: str) -> dict:
+    info = {"name": name, "version": "4.40.0", "summary": summary, "project_urls": {"Source": source}}
+    return {"url": f"https://pypi.org/pypi/{name}/json", "status": 200, "headers": {}, "json": {"info": info}}
+
+
+def test_installing_generic_tooling_is_no_package_of_the_system(
+    calibration_set: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Every Hub entry's card also says `pip install transformers accelerate vllm`, their
+    PyPI records captured: RUBRIC.md says only generic third-party tooling is `closed`, so
+    no package grade moves (a folder named `vllm` deep in the makers' repo made it theirs)."""
+    source, plain_db = calibration_set
+    registry = yaml.safe_load((source / "registry.yaml").read_text(encoding="utf-8"))
+    entries = {entry["hf"] for entry in registry["projects"] if entry.get("hf")}
+    tools = {
+        "transformers": "https://github.com/huggingface/transformers",
+        "accelerate": "https://github.com/huggingface/accelerate",
+        "vllm": "https://github.com/vllm-project/vllm",
+    }
+
+    def install_tools(line: dict) -> dict | None:
+        if line["url"] in {f"https://pypi.org/pypi/{name}/json" for name in tools}:
+            return None  # answered below
+        card = re.fullmatch(r"https://huggingface\.co/([^/]+/[^/]+)/resolve/main/README\.md", line["url"])
+        if not (card and card.group(1) in entries and isinstance(line.get("body"), str)):
+            return line
+        return {**line, "body": f"{line['body'].rstrip()}\n\n```\npip install {' '.join(tools)}\n```\n"}
+
+    installed = write_set(source, tmp_path / "set", registry, install_tools)
+    lines = [json.dumps(_pypi_line(name, "third-party tooling", url)) for name, url in tools.items()]
+    (installed / "captures" / "zz-pypi.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    changed = grades(replay_calibration_into(tmp_path / "installed.duckdb", installed))
+    assert moved({key: value for key, value in grades(plain_db).items() if key[1] == "package"}, changed) == []
