@@ -9,7 +9,8 @@ and piece of evidence. With one kind of resource made unreadable (READMEs, arXiv
 entries, cards, datasets), a grade that finds nothing for want of it must say so. And
 links that every card gains to what is not the system's (a general training library of
 the same owner, a benchmark, leaderboard results, an image store) move none of the
-grades that read them, nor does a sentence giving the code's licence move the model's.
+grades that read them; nor does a sentence giving the code's licence move the model's,
+or a pip line installing generic tooling the package grade.
 """
 
 from __future__ import annotations
