@@ -160,6 +160,19 @@ def test_a_card_copied_from_the_base_documents_only_the_base() -> None:
     assert "the base's card" in result.reason
 
 
+def test_a_card_that_pastes_the_bases_whole_card_documents_only_the_base() -> None:
+    # A fine-tune's card: one line of its own, then the original card pasted below.
+    pasted = "# Nimbus 7B Chat\n\nA fine-tune of Nimbus 7B. The original model card follows.\n\n" + FULL_CARD
+    base = model("orbitlabs/Nimbus-7B", card_md=FULL_CARD)
+    result = RULES["modelcard"](project(released=model(card_md=pasted), bases=(base,)))
+    assert (result.grade, result.rule) == ("partial", "modelcard.partial")
+    assert "the base's card" in result.reason
+    # A card of its own that quotes a line of the base's is its own card.
+    own = model(card_md=FULL_CARD)
+    short_base = model("orbitlabs/Nimbus-7B", card_md="Nimbus 7B is a base model.\n")
+    assert RULES["modelcard"](project(released=own, bases=(short_base,))).rule == "modelcard.comprehensive"
+
+
 def test_a_data_section_naming_a_declared_dataset_names_the_training_data() -> None:
     card = parse_card(
         "---\ndatasets:\n- acme/acme-instruct-mix\n---\n# Acme\n\n## Training Data\n"

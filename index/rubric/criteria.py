@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from index.evidence.access import ollama_library_models, own_api_sections
 from index.evidence.card_topics import card_topics
+from index.evidence.cards import Card
 from index.evidence.licenses import License, is_noncommercial_license, noncommercial_terms
 from index.evidence.names import names_the_system, same_family
 from index.evidence.papers import Paper
@@ -648,11 +649,23 @@ def paper(ev: ProjectEvidence) -> Grade:
     return h.nothing("paper", "no peer-reviewed paper (journal_ref, DOI or proceedings link)", "paper.none")
 
 
+# A base card this long that a release card holds whole is the documentation the release
+# card gives, whatever it adds before or after ("The original model card follows.").
+COPIED_CARD_MIN_WORDS = 50
+
+
+def copies_card(card: Card, base_card: Card) -> bool:
+    """The card is the base's, verbatim, or holds the base's whole text with a few lines of
+    its own around it (a fine-tune or re-upload that pastes the original card)."""
+    own, base = " ".join(card.body.split()), " ".join(base_card.body.split())
+    return own == base or (base_card.word_count >= COPIED_CARD_MIN_WORDS and base in own)
+
+
 def modelcard(ev: ProjectEvidence) -> Grade:
     """RUBRIC.md, Model card: open when the card gives substance on architecture, training
     data, training procedure and evaluation; partial when it documents some topic of
     `card_topics.TOPICS`; closed when it is a landing page. A card copied verbatim from
-    the base documents the base: at most partial. A card that exists but could not be
+    the base, or holding the base's whole card, documents the base: at most partial. A card that exists but could not be
     read is unknown, not absent: partial, since its depth is unknown either way."""
     cards = h.cards(h.released_models(ev))
     unread = [u for m in h.released_models(ev) if (u := f"{m.page_url}/resolve/main/README.md") in ev.unknown]
@@ -670,7 +683,7 @@ def modelcard(ev: ProjectEvidence) -> Grade:
     documented = [(card, url, card_topics(card, declared)) for card, url in cards]
     card, url, topics = max(documented, key=lambda d: (len(d[2]), d[0].word_count))
     named = ", ".join(t.replace("_", " ") for t in sorted(topics))
-    inherited = any(b.card is not None and b.card.body.strip() == card.body.strip() for b in ev.bases)
+    inherited = any(b.card is not None and copies_card(card, b.card) for b in ev.bases)
     if topics >= FULL_CARD and not inherited:
         return h.grade(
             "modelcard",
