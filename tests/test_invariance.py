@@ -116,6 +116,24 @@ def moved(plain: dict, changed: dict) -> list[str]:
     return [f"{key}: {plain[key]} -> {changed.get(key)}" for key in sorted(plain) if changed.get(key) != plain[key]]
 
 
+_ENTRY_CARD = re.compile(r"https://huggingface\.co/([^/]+/[^/]+)/resolve/main/README\.md")
+
+
+def hub_entries(registry: dict) -> set[str]:
+    return {entry["hf"] for entry in registry["projects"] if entry.get("hf")}
+
+
+def entry_card_of(line: dict, entries: set[str]) -> str | None:
+    """The Hub entry (owner/name) whose card this capture line holds, if it is one."""
+    card = _ENTRY_CARD.fullmatch(line["url"])
+    return card.group(1) if card and card.group(1) in entries and isinstance(line.get("body"), str) else None
+
+
+def appended(line: dict, text: str) -> dict:
+    """A card's capture line with `text` added at the end of its body."""
+    return {**line, "body": f"{line['body'].rstrip()}\n\n{text}\n"}
+
+
 @pytest.fixture(scope="module", params=["calibration", "calibration-2025"])
 def calibration_set(request: pytest.FixtureRequest) -> tuple[Path, Path]:
     """A set's directory and its plain replay (the session's shared one)."""
@@ -203,7 +221,7 @@ def test_a_grade_that_finds_nothing_for_want_of_a_read_says_so(
     that becomes "nothing found" names what could not be read (and is marked unknown)."""
     source, plain_db = calibration_set
     registry = yaml.safe_load((source / "registry.yaml").read_text(encoding="utf-8"))
-    keep = _drop_kind(kind, {entry["hf"] for entry in registry["projects"] if entry.get("hf")})
+    keep = _drop_kind(kind, hub_entries(registry))
     reduced = write_set(source, tmp_path / "set", registry, keep)
     query = "SELECT project, criterion, reason, evidence_unknown FROM latest_grades"
     with duckdb.connect(str(plain_db), read_only=True) as connection:
@@ -251,20 +269,19 @@ def test_a_general_library_of_the_makers_is_not_the_systems_code(
     no grade of the criteria that read the system's code moves."""
     source, plain_db = calibration_set
     registry = yaml.safe_load((source / "registry.yaml").read_text(encoding="utf-8"))
-    entries = {entry["hf"] for entry in registry["projects"] if entry.get("hf")}
+    entries = hub_entries(registry)
     libraries: list[str] = []
 
     def link_library(line: dict) -> dict:
-        card = re.fullmatch(r"https://huggingface\.co/([^/]+/[^/]+)/resolve/main/README\.md", line["url"])
-        if not (card and card.group(1) in entries and isinstance(line.get("body"), str)):
+        if not (model := entry_card_of(line, entries)):
             return line
-        library = f"{card.group(1).split('/')[0]}/{LIBRARY}"
+        library = f"{model.split('/')[0]}/{LIBRARY}"
         libraries.append(library)
         sentence = (
             f"We also maintain [{library}](https://github.com/{library}), "
             "a general library for distributed training of large language models."
         )
-        return {**line, "body": f"{line['body'].rstrip()}\n\n{sentence}\n"}
+        return appended(line, sentence)
 
     linked = write_set(source, tmp_path / "set", registry, link_library)
     extra = [json.dumps(line) for library in sorted(set(libraries)) for line in _library_lines(library)]
@@ -301,14 +318,13 @@ def test_datasets_linked_for_other_purposes_are_not_training_data(
     grade of the data criteria or the model card moves."""
     source, plain_db = calibration_set
     registry = yaml.safe_load((source / "registry.yaml").read_text(encoding="utf-8"))
-    entries = {entry["hf"] for entry in registry["projects"] if entry.get("hf")}
+    entries = hub_entries(registry)
     extra: dict[str, dict] = {}
 
     def link_datasets(line: dict) -> dict:
-        card = re.fullmatch(r"https://huggingface\.co/(([^/]+)/[^/]+)/resolve/main/README\.md", line["url"])
-        if not (card and card.group(1) in entries and isinstance(line.get("body"), str)):
+        if not (model := entry_card_of(line, entries)):
             return line
-        model, owner = card.group(1), card.group(2)
+        owner = model.split("/")[0]
         results, assets = f"open-llm-leaderboard/details_{model.replace('/', '__')}", f"{owner}/assets"
         linked = {
             "openai/gsm8k": "# GSM8K\n\nA benchmark of 8.5K grade-school math word problems for evaluating models.\n",
@@ -320,9 +336,9 @@ def test_datasets_linked_for_other_purposes_are_not_training_data(
         text = (
             f"![banner](https://huggingface.co/datasets/{assets}/resolve/main/banner.png)\n\n"
             "We evaluate it on [GSM8K](https://huggingface.co/datasets/openai/gsm8k). "
-            f"Detailed results can be found [here](https://huggingface.co/datasets/{results}).\n"
+            f"Detailed results can be found [here](https://huggingface.co/datasets/{results})."
         )
-        return {**line, "body": f"{line['body'].rstrip()}\n\n{text}"}
+        return appended(line, text)
 
     linked = write_set(source, tmp_path / "set", registry, link_datasets)
     lines = "\n".join(json.dumps(answer) for answer in extra.values())
@@ -339,14 +355,11 @@ def test_a_licence_stated_for_the_code_is_not_the_models(calibration_set: tuple[
     model licensed by that sentence)."""
     source, plain_db = calibration_set
     registry = yaml.safe_load((source / "registry.yaml").read_text(encoding="utf-8"))
-    entries = {entry["hf"] for entry in registry["projects"] if entry.get("hf")}
+    entries = hub_entries(registry)
     sentence = "The code in the accompanying repository is released under the MIT License."
 
     def add_sentence(line: dict) -> dict:
-        card = re.fullmatch(r"https://huggingface\.co/([^/]+/[^/]+)/resolve/main/README\.md", line["url"])
-        if not (card and card.group(1) in entries and isinstance(line.get("body"), str)):
-            return line
-        return {**line, "body": f"{line['body'].rstrip()}\n\n{sentence}\n"}
+        return appended(line, sentence) if entry_card_of(line, entries) else line
 
     changed = grades(
         replay_calibration_into(tmp_path / "said.duckdb", write_set(source, tmp_path / "set", registry, add_sentence))
@@ -367,7 +380,7 @@ def test_installing_generic_tooling_is_no_package_of_the_system(
     no package grade moves (a folder named `vllm` deep in the makers' repo made it theirs)."""
     source, plain_db = calibration_set
     registry = yaml.safe_load((source / "registry.yaml").read_text(encoding="utf-8"))
-    entries = {entry["hf"] for entry in registry["projects"] if entry.get("hf")}
+    entries = hub_entries(registry)
     tools = {
         "transformers": "https://github.com/huggingface/transformers",
         "accelerate": "https://github.com/huggingface/accelerate",
@@ -377,10 +390,7 @@ def test_installing_generic_tooling_is_no_package_of_the_system(
     def install_tools(line: dict) -> dict | None:
         if line["url"] in {f"https://pypi.org/pypi/{name}/json" for name in tools}:
             return None  # answered below
-        card = re.fullmatch(r"https://huggingface\.co/([^/]+/[^/]+)/resolve/main/README\.md", line["url"])
-        if not (card and card.group(1) in entries and isinstance(line.get("body"), str)):
-            return line
-        return {**line, "body": f"{line['body'].rstrip()}\n\n```\npip install {' '.join(tools)}\n```\n"}
+        return appended(line, f"```\npip install {' '.join(tools)}\n```") if entry_card_of(line, entries) else line
 
     installed = write_set(source, tmp_path / "set", registry, install_tools)
     lines = [json.dumps(_pypi_line(name, "third-party tooling", url)) for name, url in tools.items()]
