@@ -143,3 +143,28 @@ def test_code_that_builds_the_training_data_is_some_code_documented_in_part() ->
     ev = project(released=model(), bases=(model(BASE),), repos=(data_repo,))
     assert (RULES["opencode"](ev).grade, RULES["opencode"](ev).rule) == ("partial", "opencode.data_processing_only")
     assert RULES["code"](ev).grade == "partial"
+
+
+# --- a base's card pasted into the release's -------------------------------------------
+
+BASE_CARD_WITH_API = (
+    "# Nimbus 7B\n\nNimbus 7B is a 7B parameter decoder-only transformer pre-trained by Orbit Labs on 2T tokens "
+    "of web text, code and books, with a 4k context and rotary embeddings, for research and products alike.\n\n"
+    "## API\n\nStart an OpenAI-compatible server with `python -m nimbus.serve` and send requests to "
+    "`/v1/chat/completions`, or use our hosted platform.\n\n"
+    "Run it locally with `ollama run nimbus`.\n"
+)
+
+
+def test_what_a_pasted_base_card_offers_is_the_base_makers_not_the_releases() -> None:
+    # A fine-tune of another lab's base whose card is one line of its own over the original
+    # card: the API and the Ollama line there are the base makers'.
+    pasted = "# Stratus 7B\n\nA fine-tune of Nimbus 7B. The original model card follows.\n\n" + BASE_CARD_WITH_API
+    release = model("cirrus/Stratus-7B", card_md=pasted)
+    base = model(BASE, card_md=BASE_CARD_WITH_API)
+    ev = project(released=release, bases=(base,))
+    assert RULES["api"](ev).rule == "api.none"
+    assert RULES["package"](ev).rule == "package.none"
+    # The makers' own words still count.
+    own = model("cirrus/Stratus-7B", card_md=BASE_CARD_WITH_API.replace("Nimbus", "Stratus"))
+    assert RULES["api"](project(released=own, bases=(base,))).rule == "api.documented"

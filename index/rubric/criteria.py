@@ -12,7 +12,6 @@ from collections.abc import Callable
 
 from index.evidence.access import ollama_library_models, own_api_sections
 from index.evidence.card_topics import card_topics
-from index.evidence.cards import Card
 from index.evidence.licenses import License, is_noncommercial_license, noncommercial_terms
 from index.evidence.names import names_the_system, same_family
 from index.evidence.papers import Paper
@@ -313,7 +312,8 @@ def _licence_names(licences: list[License]) -> str:
 
 def _noncommercial_terms(ev: ProjectEvidence) -> list[tuple[str, str]]:
     """Finding: the makers' own texts (the released card, their READMEs) restrict the
-    release to non-commercial or research use: (sentence, URL)."""
+    release to non-commercial or research use: (sentence, URL). A base's card pasted into
+    the release's counts: the terms it states bind what is made from the base."""
     return [(sentence, url) for text, url in h.release_texts(ev) if (sentence := noncommercial_terms(text))]
 
 
@@ -649,18 +649,6 @@ def paper(ev: ProjectEvidence) -> Grade:
     return h.nothing("paper", "no peer-reviewed paper (journal_ref, DOI or proceedings link)", "paper.none")
 
 
-# A base card this long that a release card holds whole is the documentation the release
-# card gives, whatever it adds before or after ("The original model card follows.").
-COPIED_CARD_MIN_WORDS = 50
-
-
-def copies_card(card: Card, base_card: Card) -> bool:
-    """The card is the base's, verbatim, or holds the base's whole text with a few lines of
-    its own around it (a fine-tune or re-upload that pastes the original card)."""
-    own, base = " ".join(card.body.split()), " ".join(base_card.body.split())
-    return own == base or (base_card.word_count >= COPIED_CARD_MIN_WORDS and base in own)
-
-
 def modelcard(ev: ProjectEvidence) -> Grade:
     """RUBRIC.md, Model card: open when the card gives substance on architecture, training
     data, training procedure and evaluation; partial when it documents some topic of
@@ -683,7 +671,7 @@ def modelcard(ev: ProjectEvidence) -> Grade:
     documented = [(card, url, card_topics(card, declared)) for card, url in cards]
     card, url, topics = max(documented, key=lambda d: (len(d[2]), d[0].word_count))
     named = ", ".join(t.replace("_", " ") for t in sorted(topics))
-    inherited = any(b.card is not None and copies_card(card, b.card) for b in ev.bases)
+    inherited = any(b.card is not None and h.copies_card(card, b.card) for b in ev.bases)
     if topics >= FULL_CARD and not inherited:
         return h.grade(
             "modelcard",
@@ -751,7 +739,7 @@ def package(ev: ProjectEvidence) -> Grade:
             [u for _, u in pages],
             "package.pypi_page_linked",
         )
-    library = [(name, url) for text, url in h.release_texts(ev) for name in ollama_library_models(text)]
+    library = [(name, url) for text, url in h.makers_texts(ev) for name in ollama_library_models(text)]
     library = [(name, url) for name, url in library if names_the_system(name.split(":")[0], ev.own_identity)]
     if library:
         return h.grade(
@@ -779,7 +767,7 @@ def api(ev: ProjectEvidence) -> Grade:
     """RUBRIC.md, API: an API of the makers' own or a hosted endpoint = open, access
     behind conditions = partial; being downloadable, or servable with a generic engine
     on one's own machine, is not an API."""
-    documented = [url for text, url in h.release_texts(ev) if own_api_sections(text)]
+    documented = [url for text, url in h.makers_texts(ev) if own_api_sections(text)]
     if documented:
         return h.grade(
             "api",

@@ -259,7 +259,7 @@ def own_papers(ev: ProjectEvidence) -> tuple[Paper, ...]:
 
 def announced_papers(ev: ProjectEvidence) -> frozenset[str]:
     """arXiv ids the makers' own texts (release card, own READMEs) present as their paper."""
-    return frozenset().union(*(papers_announced_as_own(text) for text, _ in release_texts(ev)))
+    return frozenset().union(*(papers_announced_as_own(text) for text, _ in makers_texts(ev)))
 
 
 def makers_papers(ev: ProjectEvidence) -> tuple[Paper, ...]:
@@ -347,10 +347,37 @@ def own_pypi_pages(ev: ProjectEvidence) -> tuple[tuple[str, str], ...]:
 
 
 def release_texts(ev: ProjectEvidence) -> list[tuple[str, str]]:
-    """(text, URL) of what the makers wrote about the release: the released model's card
-    and their own repos' READMEs (a base's card speaks of the base)."""
+    """(text, URL) of what was published about the release: the released model's card
+    and the makers' own repos' READMEs (a base's own card speaks of the base)."""
     texts = [(c.body, u) for c, u in cards(released_models(ev))]
     return texts + [(r.readme.text, r.readme_url) for r in own_repos(ev) if r.readme_url]
+
+
+# A base card this long that a release card holds whole is the documentation the release
+# card gives, whatever it adds before or after ("The original model card follows.").
+COPIED_CARD_MIN_WORDS = 50
+
+
+def copies_card(card: Card, base_card: Card) -> bool:
+    """The card is the base's, verbatim, or holds the base's whole text with a few lines of
+    its own around it (a fine-tune or re-upload that pastes the original card)."""
+    own, base = " ".join(card.body.split()), " ".join(base_card.body.split())
+    return own == base or (base_card.word_count >= COPIED_CARD_MIN_WORDS and base in own)
+
+
+def makers_texts(ev: ProjectEvidence) -> list[tuple[str, str]]:
+    """`release_texts` less any base card pasted whole into the release's card: what the
+    makers themselves say of their release. The base's API platform, Ollama line or paper
+    announcement in a pasted card are the base makers'."""
+    pasted = [
+        b.card.body.strip() for b in ev.bases if b.card is not None and b.card.word_count >= COPIED_CARD_MIN_WORDS
+    ]
+    texts = []
+    for text, url in release_texts(ev):
+        for base_text in pasted:
+            text = text.replace(base_text, "")
+        texts.append((text, url))
+    return texts
 
 
 def models_for_docs(ev: ProjectEvidence) -> tuple[ModelEvidence, ...]:
