@@ -397,3 +397,24 @@ def test_installing_generic_tooling_is_no_package_of_the_system(
     (installed / "captures" / "zz-pypi.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     changed = grades(replay_calibration_into(tmp_path / "installed.duckdb", installed))
     assert moved({key: value for key, value in grades(plain_db).items() if key[1] == "package"}, changed) == []
+
+
+def test_a_paper_credited_as_inspiration_is_not_the_systems(calibration_set: tuple[Path, Path], tmp_path: Path) -> None:
+    """Every Hub entry's card also asks to "also cite the [ACL 2023 paper](...) on
+    instruction tuning that inspired it": a peer-reviewed paper, but another's, so no
+    paper grade moves (it made the paper partial on 27 of the 40 systems)."""
+    source, plain_db = calibration_set
+    registry = yaml.safe_load((source / "registry.yaml").read_text(encoding="utf-8"))
+    entries = hub_entries(registry)
+    sentence = (
+        "If you use it, please also cite the [ACL 2023 paper](https://aclanthology.org/2023.acl-long.1/) "
+        "on instruction tuning that inspired it."
+    )
+    crediting = write_set(
+        source,
+        tmp_path / "set",
+        registry,
+        lambda line: appended(line, sentence) if entry_card_of(line, entries) else line,
+    )
+    changed = grades(replay_calibration_into(tmp_path / "credited.duckdb", crediting))
+    assert moved({key: value for key, value in grades(plain_db).items() if key[1] == "paper"}, changed) == []

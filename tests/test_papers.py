@@ -12,6 +12,7 @@ from index.evidence.papers import (
     MAX_FEED_BYTES,
     Paper,
     arxiv_id_without_version,
+    claims_paper_as_own,
     is_peer_reviewed,
     paper_topics,
     parse_arxiv_feed,
@@ -307,3 +308,25 @@ def test_venue_stated_with_link(text: str, arxiv_id: str, venue: str | None) -> 
 )
 def test_a_venue_link_is_the_makers_paper_only_when_presented_as_one(line: str, url: str, expected: bool) -> None:
     assert presents_as_paper(line, url) is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "own"),
+    [
+        ("Published at ACL 2024: https://aclanthology.org/2024.acl-long.1", True),
+        (
+            "[![EMNLP Paper](https://img.shields.io/badge/EMNLP_Paper-grey.svg)](https://aclanthology.org/2023.emnlp-main.530)",
+            True,
+        ),
+        ('    url = "https://aclanthology.org/2023.emnlp-main.530",', True),
+        ("Our paper describing the model was accepted: [ACL 2024](https://aclanthology.org/2024.acl-long.1)", True),
+        (
+            "If you use it, please also cite the [ACL 2023 paper](https://aclanthology.org/2023.acl-long.1/) "
+            "on instruction tuning that inspired it.",
+            False,
+        ),
+    ],
+    ids=["label", "badge", "bibtex-url", "own-voice", "credited-inspiration"],
+)
+def test_a_venue_link_is_the_makers_paper_on_a_label_line_or_in_their_voice(line: str, own: bool) -> None:
+    assert claims_paper_as_own(line) is own

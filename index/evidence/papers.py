@@ -199,6 +199,23 @@ def presents_as_paper(line: str, url: str) -> bool:
     return bool(_PAPER_LABEL.search(label))
 
 
+# A line that speaks of the paper as its writers' own, or of this model: "our paper",
+# "we published", "the model was presented at".
+_OWN_VOICE = re.compile(r"\b(?:our|we|us)\b|\b(?:this|the) (?:model|system|work)\b|我们|本文", re.IGNORECASE)
+_MARKDOWN_LINK = re.compile(r"\[[^\]\n]*\]\([^)\n]*\)")
+# A label line gives a paper with at most this many words of its own: "Published at ACL
+# 2024: <url>", a badge, a BibTeX `url = ...` field. A longer sentence must say whose it is.
+LABEL_LINE_MAX_WORDS = 6
+
+
+def claims_paper_as_own(line: str) -> bool:
+    """The line gives a paper as the makers': a label with a few words at most, or a
+    sentence in their own voice. "Please also cite the ACL paper that inspired it" names
+    a paper, but another's."""
+    prose = _ANY_URL.sub(" ", _MARKDOWN_LINK.sub(" ", MARKDOWN_IMAGE.sub(r" \1 ", line)))
+    return len(re.findall(r"\w+", prose)) <= LABEL_LINE_MAX_WORDS or bool(_OWN_VOICE.search(prose))
+
+
 # A line in which the makers present a paper as their own: "our technical report",
 # "we released a paper", "更新了一篇技术报告" (updated a technical report).
 _ANNOUNCED_AS_OWN = re.compile(

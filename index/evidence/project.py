@@ -19,7 +19,7 @@ from index.evidence.cards import Card, parse_card, without_credit_sections
 from index.evidence.code import Readme, RepoCode, classify_tree, readme_evidence
 from index.evidence.licenses import License, code_license_in_text, licenses_in_text, normalise_license
 from index.evidence.names import identity_tokens, same_owner
-from index.evidence.papers import Paper, parse_arxiv_feed, presents_as_paper
+from index.evidence.papers import Paper, claims_paper_as_own, parse_arxiv_feed, presents_as_paper
 
 HUB_PAGE = "https://huggingface.co"
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".gguf", ".ggml", ".ckpt", ".h5", ".msgpack", ".npz", ".onnx")
@@ -261,13 +261,13 @@ def assemble(
 
 
 def venue_links_as_papers_in(texts: list[str]) -> list[str]:
-    """The peer-review venue links of the texts that they present as a paper."""
+    """The peer-review venue links of the texts that they present as a paper of the makers'."""
     return [
         link.url
         for text in texts
         for line in text.splitlines()
         for link in find_links(line)
-        if link.kind == "proceedings" and presents_as_paper(line, link.url)
+        if link.kind == "proceedings" and presents_as_paper(line, link.url) and claims_paper_as_own(line)
     ]
 
 
