@@ -325,8 +325,12 @@ def test_a_venue_link_is_the_makers_paper_only_when_presented_as_one(line: str, 
             "on instruction tuning that inspired it.",
             False,
         ),
+        (
+            "It follows the work on preference tuning in the [NeurIPS 2023 paper](https://openreview.net/forum?id=x).",
+            False,
+        ),
     ],
-    ids=["label", "badge", "bibtex-url", "own-voice", "credited-inspiration"],
+    ids=["label", "badge", "bibtex-url", "own-voice", "credited-inspiration", "the-work-of-others"],
 )
 def test_a_venue_link_is_the_makers_paper_on_a_label_line_or_in_their_voice(line: str, own: bool) -> None:
     assert claims_paper_as_own(line) is own

@@ -201,7 +201,7 @@ def presents_as_paper(line: str, url: str) -> bool:
 
 # A line that speaks of the paper as its writers' own, or of this model: "our paper",
 # "we published", "the model was presented at".
-_OWN_VOICE = re.compile(r"\b(?:our|we|us)\b|\b(?:this|the) (?:model|system|work)\b|我们|本文", re.IGNORECASE)
+_OWN_VOICE = re.compile(r"\b(?:our|we|us)\b|\bthis (?:model|system|work)\b|\bthe model\b|我们|本文", re.IGNORECASE)
 _MARKDOWN_LINK = re.compile(r"\[[^\]\n]*\]\([^)\n]*\)")
 # A label line gives a paper with at most this many words of its own: "Published at ACL
 # 2024: <url>", a badge, a BibTeX `url = ...` field. A longer sentence must say whose it is.
