@@ -236,14 +236,14 @@ def _layout(body: str) -> tuple[tuple[_Line, ...], tuple[_Heading, ...]]:
 
 
 MARKDOWN_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")  # group 1: the alt text
-_MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")  # group 1: the link text
 _EMPHASIS = re.compile(r"[*`]+|(?<!\w)_+|_+(?!\w)")  # keeps the "_" inside snake_case names
 
 
 def _plain_text(markdown: str) -> str:
     """Markdown and HTML reduced to their text: images to their alt text, links to their
     label, tags and emphasis markers dropped."""
-    text = _MARKDOWN_LINK.sub(r"\1", MARKDOWN_IMAGE.sub(r"\1", markdown))
+    text = MARKDOWN_LINK.sub(r"\1", MARKDOWN_IMAGE.sub(r"\1", markdown))
     return _EMPHASIS.sub("", _HTML_TAG.sub(" ", text))
 
 

@@ -9,7 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from index.evidence.cards import MARKDOWN_IMAGE
+from index.evidence.cards import MARKDOWN_IMAGE, MARKDOWN_LINK
 
 # Atom from a known service is parsed with the standard library; the cap keeps a
 # hostile or broken body from costing much.
@@ -202,7 +202,6 @@ def presents_as_paper(line: str, url: str) -> bool:
 # A line that speaks of the paper as its writers' own, or of this model: "our paper",
 # "we published", "the model was presented at".
 _OWN_VOICE = re.compile(r"\b(?:our|we|us)\b|\bthis (?:model|system|work)\b|\bthe model\b|我们|本文", re.IGNORECASE)
-_MARKDOWN_LINK = re.compile(r"\[[^\]\n]*\]\([^)\n]*\)")
 # A label line gives a paper with at most this many words of its own: "Published at ACL
 # 2024: <url>", a badge, a BibTeX `url = ...` field. A longer sentence must say whose it is.
 LABEL_LINE_MAX_WORDS = 6
@@ -212,7 +211,7 @@ def claims_paper_as_own(line: str) -> bool:
     """The line gives a paper as the makers': a label with a few words at most, or a
     sentence in their own voice. "Please also cite the ACL paper that inspired it" names
     a paper, but another's."""
-    prose = _ANY_URL.sub(" ", _MARKDOWN_LINK.sub(" ", MARKDOWN_IMAGE.sub(r" \1 ", line)))
+    prose = _ANY_URL.sub(" ", MARKDOWN_LINK.sub(" ", MARKDOWN_IMAGE.sub(r" \1 ", line)))
     return len(re.findall(r"\w+", prose)) <= LABEL_LINE_MAX_WORDS or bool(_OWN_VOICE.search(prose))
 
 
