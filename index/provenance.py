@@ -220,7 +220,8 @@ def trace(grade: Grade, view: CrawlView) -> TracedGrade:
             f
             for role, f in view.crawl.resources
             if f.unknown
-            and ((f.kind in reads and role in roles) or ((role, f.kind) in sources and _read_for_names(role, f, view)))
+            and role in roles
+            and (f.kind in reads or ((role, f.kind) in sources and _read_for_names(role, f, view)))
         ]
     unread = list({f.url: f for f in unread}.values())
     unknown = grade.rule.endswith(UNREADABLE_RULE_SUFFIX) or bool(unread)
@@ -235,12 +236,11 @@ def trace(grade: Grade, view: CrawlView) -> TracedGrade:
 
 def _read_for_names(role: str, fetched: Fetched, view: CrawlView) -> bool:
     """Whether the crawl reads this resource for what it names (crawler/crawl.py): a
-    linked repo's README only when the repo is the makers' own (for their papers), a
-    linked model's metadata only for a project with no Hub entry (its released models)."""
+    linked repo's README only when the repo is the makers' own (for their papers)."""
     if role == "linked_github" and fetched.kind == "github_readme":
         owner = fetched.target.split("/")[0]
         return any(same_owner(owner, o) for o in view.owners)
-    return role != "linked_model" or not view.crawl.of("model")
+    return True
 
 
 def resource_origins(view: CrawlView) -> list[ResourceOrigin]:
