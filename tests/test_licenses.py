@@ -204,6 +204,8 @@ def test_licenses_in_text(text: str, names: list[str]) -> None:
         ("The code in the accompanying repository is released under the MIT License.", []),
         ("Our training scripts are available under the Apache 2.0 license.", []),
         ("代码采用 Apache-2.0 协议。", []),
+        # a sentence wrapped over two lines is still one sentence about the code
+        ("The code in this repository is released under the\nMIT License.", []),
         # said of the model, or of model and code together
         ("The model weights are released under the Apache 2.0 license.", ["Apache 2.0 license"]),
         ("Model and code are released under the MIT License.", ["MIT License"]),

@@ -78,15 +78,16 @@ def licenses_in_text(text: str, of_the_model: bool = False) -> list[str]:
 
 
 # Where a sentence ends in card text: a full stop before a space, a blank line, or a line
-# that starts a list item, a table row or a heading.
-_SENTENCE_BREAK = re.compile(r"[.!?](?=\s)|\n\s*\n|\n(?=\s*(?:[-*+|#]|\d+[.)]\s))|[。！？]")
+# that starts a list item, a table row or a heading. Unlike cards.sentences, a single line
+# break does not end one: READMEs wrap long sentences ("released under the\nMIT License").
+_PROSE_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n|\n(?=\s*(?:[-*+|#]|\d+[.)]\s))|[。！？]")
 _CODE_SUBJECT = re.compile(r"\b(?:code|codebase|repository|repo|software|scripts?)\b|代码", re.IGNORECASE)
 _MODEL_SUBJECT = re.compile(r"\b(?:models?|weights?|checkpoints?|parameters)\b|模型|权重", re.IGNORECASE)
 
 
 def _said_of_the_code_alone(plain: str, candidate: _Candidate) -> bool:
-    starts = [m.end() for m in _SENTENCE_BREAK.finditer(plain, 0, candidate.start)]
-    following = _SENTENCE_BREAK.search(plain, candidate.end)
+    starts = [m.end() for m in _PROSE_SENTENCE_END.finditer(plain, 0, candidate.start)]
+    following = _PROSE_SENTENCE_END.search(plain, candidate.end)
     sentence = plain[starts[-1] if starts else 0 : following.start() if following else len(plain)]
     return bool(_CODE_SUBJECT.search(sentence)) and not _MODEL_SUBJECT.search(sentence)
 
