@@ -358,24 +358,31 @@ def release_texts(ev: ProjectEvidence) -> list[tuple[str, str]]:
 COPIED_CARD_MIN_WORDS = 50
 
 
+def pasted_card(text: str, base_card: Card) -> tuple[int, int] | None:
+    """Where `text` holds the base card's whole text, whitespace aside, for a base card
+    long enough to be its documentation; None when it does not."""
+    words = base_card.body.split()
+    if base_card.word_count < COPIED_CARD_MIN_WORDS or " ".join(words) not in " ".join(text.split()):
+        return None
+    found = re.search(r"\s+".join(map(re.escape, words)), text)
+    return found.span() if found else None
+
+
 def copies_card(card: Card, base_card: Card) -> bool:
     """The card is the base's, verbatim, or holds the base's whole text with a few lines of
     its own around it (a fine-tune or re-upload that pastes the original card)."""
-    own, base = " ".join(card.body.split()), " ".join(base_card.body.split())
-    return own == base or (base_card.word_count >= COPIED_CARD_MIN_WORDS and base in own)
+    return card.body.split() == base_card.body.split() or pasted_card(card.body, base_card) is not None
 
 
 def makers_texts(ev: ProjectEvidence) -> list[tuple[str, str]]:
-    """`release_texts` less any base card pasted whole into the release's card: what the
+    """`release_texts` less any base card pasted whole into them (`pasted_card`): what the
     makers themselves say of their release. The base's API platform, Ollama line or paper
     announcement in a pasted card are the base makers'."""
-    pasted = [
-        b.card.body.strip() for b in ev.bases if b.card is not None and b.card.word_count >= COPIED_CARD_MIN_WORDS
-    ]
     texts = []
     for text, url in release_texts(ev):
-        for base_text in pasted:
-            text = text.replace(base_text, "")
+        for base in ev.bases:
+            if base.card is not None and (span := pasted_card(text, base.card)):
+                text = text[: span[0]] + text[span[1] :]
         texts.append((text, url))
     return texts
 
