@@ -12,11 +12,15 @@ night of transient faults (one on every other URL, in turn a 429 with `retry-aft
 a 503 twice, a reset connection, a truncated body) while 2% of the URLs, not served at
 all, answer 504 every time (404 in the clean run). Printed: both wall times and their
 ratio, the 429s received, retries, the requests each run needed and the rate it sent them
-at, and the waits the crawls sat through (paced, backoff, retry-after).
+at, and the waits the crawls sat through (paced, backoff, retry-after). With
+`--calibration SET` the crawl is of a calibration set instead (its registry and
+captures, e.g. `../shared/data/calibration`), as in issue 8: every URL it does not
+capture answers 404 clean and 504 every time faulted.
 
     python bench/crawl.py                 # 2,000 systems, 30 ms latency, 50 requests/s
     python bench/crawl.py --systems 200   # a quick run
     python bench/crawl.py --faults        # clean vs faulted wall time
+    python bench/crawl.py --faults --calibration ../shared/data/calibration
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from crawler.captures import CaptureStore, normalise_url  # noqa: E402
+from index.registry import load_registry  # noqa: E402
 from tests.capture_server import CaptureServer  # noqa: E402
 from tests.synthetic_hub import synthetic_hub  # noqa: E402
 
@@ -131,9 +136,15 @@ def faults_benchmark(args: argparse.Namespace) -> list[str]:
     """Clean and faulted first runs of the same hub; their wall times and what they took."""
     with tempfile.TemporaryDirectory(prefix="openness-bench-") as temporary:
         workdir = Path(temporary)
-        hub = synthetic_hub(args.systems)
-        (workdir / "registry.yaml").write_text(hub.registry_yaml)
-        store = with_missing(hub.store())
+        if args.calibration:
+            (workdir / "registry.yaml").write_text((args.calibration / "registry.yaml").read_text())
+            store = CaptureStore.load(args.calibration / "captures")
+            systems, not_served = len(load_registry(workdir / "registry.yaml")), "every URL not captured"
+        else:
+            hub = synthetic_hub(args.systems)
+            (workdir / "registry.yaml").write_text(hub.registry_yaml)
+            store = with_missing(hub.store())
+            systems, not_served = args.systems, f"{MISSING_SHARE:.0%} of URLs"
         with CaptureServer(store=store, latency=args.latency, rate_limit=args.rate) as server:
             clean = run_refresh(server, workdir, args, db="clean")
             faulted_urls = server.fault_mix()
@@ -146,8 +157,8 @@ def faults_benchmark(args: argparse.Namespace) -> list[str]:
         return f"{run.requests / run.crawling_seconds:.1f} requests/s over {run.crawling_seconds:.1f} s"
 
     return [
-        f"{args.systems} systems, {args.latency * 1000:g} ms latency, {args.rate:g} requests/s (429 beyond), "
-        f"{args.workers} workers; {faulted_urls} URLs faulted once, {MISSING_SHARE:.0%} of URLs 504 every time",
+        f"{systems} systems, {args.latency * 1000:g} ms latency, {args.rate:g} requests/s (429 beyond), "
+        f"{args.workers} workers; {faulted_urls} URLs faulted once, {not_served} 504 every time",
         "",
         f"  wall time clean           {clean.wall_seconds:8.1f} s  ({clean.requests} requests)",
         f"  wall time faulted         {faulted.wall_seconds:8.1f} s  ({faulted.requests} requests)",
@@ -175,6 +186,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=32, help="projects crawled at once")
     parser.add_argument("--client-rate", type=float, help="the crawler's pace, to see it overshoot [default: --rate]")
     parser.add_argument("--faults", action="store_true", help="clean vs faulted wall time (see above)")
+    parser.add_argument(
+        "--calibration", type=Path, metavar="SET", help="with --faults: crawl this calibration set's captures"
+    )
     args = parser.parse_args()
     if args.faults:
         print("\n".join(faults_benchmark(args)))

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -29,7 +30,7 @@ from crawler.lineage import NAME as _NAME
 from crawler.lineage import REPO_ID, declared_bases
 from crawler.pypi import PyPIFetcher
 from crawler.results import Fetched, ProjectCrawl
-from crawler.workers import WorkerPermits
+from crawler.workers import WorkerPermits, together
 from index.evidence.names import same_owner
 from index.registry import Project
 
@@ -122,69 +123,122 @@ def crawl_project(project: Project, fetchers: Fetchers) -> ProjectCrawl:
 
 
 def _crawl_hub_entry(repo_id: str, fetchers: Fetchers, crawl: ProjectCrawl) -> list[str]:
-    info, card = _model_with_card("model", repo_id, fetchers, crawl)
+    ((info, card),) = _models_with_cards("model", [repo_id], fetchers, crawl)
     texts = [card]
     seen = {repo_id}
     bases = declared_bases(info.data if info.ok else None, card, repo_id)
     # A declared base may itself be a tuned stage (Instruct <- DPO <- SFT <- base); a
     # careful reader follows the lineage to the pre-trained model, a few steps at most.
     for _ in range(MAX_LINEAGE_STEPS):
-        next_bases: list[str] = []
-        for base in [b for b in bases if b not in seen][:MAX_LINKS_PER_KIND]:
-            seen.add(base)
-            base_info, base_card = _model_with_card("base", base, fetchers, crawl)
+        step = [b for b in bases if b not in seen][:MAX_LINKS_PER_KIND]
+        seen.update(step)
+        bases = []
+        for base, (base_info, base_card) in zip(step, _models_with_cards("base", step, fetchers, crawl), strict=True):
             texts.append(base_card)
-            next_bases += declared_bases(base_info.data if base_info.ok else None, base_card, base)
-        bases = next_bases
+            bases += declared_bases(base_info.data if base_info.ok else None, base_card, base)
     return texts
 
 
 def _crawl_github_entry(full_name: str, fetchers: Fetchers, crawl: ProjectCrawl) -> list[str]:
-    return [_github_repo("github", full_name, fetchers, crawl)]
+    return _github_repos("github", [full_name], fetchers, crawl)
 
 
-def _model_with_card(role: str, repo_id: str, fetchers: Fetchers, crawl: ProjectCrawl) -> tuple[Fetched, str]:
-    info = fetchers.hub.model(repo_id)
+def _models_with_cards(
+    role: str, repo_ids: list[str], fetchers: Fetchers, crawl: ProjectCrawl
+) -> list[tuple[Fetched, str]]:
+    """Each model's info and card (the models fetched together); each card's text ("" if unread)."""
+    return [_add_model(role, pair, crawl) for pair in together(_model_calls(repo_ids, fetchers))]
+
+
+def _model_calls(repo_ids: list[str], fetchers: Fetchers) -> list[Callable[[], tuple[Fetched, Fetched]]]:
+    return [partial(_with_card, fetchers.hub.model, fetchers.hub.model_card, r) for r in repo_ids]
+
+
+def _with_card(
+    info_of: Callable[[str], Fetched], card_of: Callable[[str], Fetched], repo_id: str
+) -> tuple[Fetched, Fetched]:
+    # The info first: a card whose commit is unchanged since the last run is not asked for.
+    info = info_of(repo_id)
+    return info, card_of(repo_id)
+
+
+def _add_model(role: str, pair: tuple[Fetched, Fetched], crawl: ProjectCrawl) -> tuple[Fetched, str]:
+    info, card = pair
     crawl.add(role, info)
-    card = fetchers.hub.model_card(repo_id)
     crawl.add(role, card)
     return info, card.data if card.ok else ""
 
 
-def _github_repo(role: str, full_name: str, fetchers: Fetchers, crawl: ProjectCrawl) -> str:
+def _github_repos(role: str, full_names: list[str], fetchers: Fetchers, crawl: ProjectCrawl) -> list[str]:
+    """Each repo's info (then its tree) and README, all fetched together; the READMEs' texts."""
+    fetched = together(_repo_calls(full_names, fetchers))
+    return [_add_repo(role, with_tree, readme, crawl) for with_tree, readme in _pairs(fetched)]
+
+
+def _repo_calls(full_names: list[str], fetchers: Fetchers) -> list[Callable[[], Any]]:
+    return [
+        call
+        for name in full_names
+        for call in (partial(_repo_with_tree, name, fetchers), partial(fetchers.github.readme, name))
+    ]
+
+
+def _repo_with_tree(full_name: str, fetchers: Fetchers) -> tuple[Fetched, Fetched | None]:
     repo = fetchers.github.repo(full_name)
+    if not (repo.ok and isinstance(repo.data.get("default_branch"), str)):
+        return repo, None
+    # A renamed repo answers under its new name; address the tree by that name.
+    current_name = repo.data.get("full_name") or full_name
+    return repo, fetchers.github.tree(current_name, repo.data["default_branch"])
+
+
+def _add_repo(role: str, with_tree: tuple[Fetched, Fetched | None], readme: Fetched, crawl: ProjectCrawl) -> str:
+    repo, tree = with_tree
     crawl.add(role, repo)
-    readme = fetchers.github.readme(full_name)
     crawl.add(role, readme)
-    if repo.ok and isinstance(repo.data.get("default_branch"), str):
-        # A renamed repo answers under its new name; address the tree by that name.
-        current_name = repo.data.get("full_name") or full_name
-        crawl.add(role, fetchers.github.tree(current_name, repo.data["default_branch"]))
+    if tree is not None:
+        crawl.add(role, tree)
     return decode_readme(readme.data) if readme.ok else ""
 
 
 def _follow_links(texts: list[str], fetchers: Fetchers, crawl: ProjectCrawl) -> None:
-    """One hop from the project's own cards and README."""
+    """One hop from the project's own cards and README. What does not depend on another
+    fetch of the hop is fetched together (`crawler/workers.py`), in three rounds: what the
+    project's own texts link; then the papers these and the datasets name; then the repos
+    the papers' abstracts link. Resources are recorded in the same order whatever the
+    rounds' timing."""
     text = "\n\n".join(t for t in texts if t)
     infos = [f.data for role in ("model", "base") for f in crawl.of(role, "hf_model") if f.ok]
     entry_repos = {f.target.lower() for f in crawl.of("github", "github_repo")}
-
     crawled_models = {f.target for f in crawl.of("model") + crawl.of("base")}
-    for model in [m for m in links.hf_models(text) if m not in crawled_models][:MAX_LINKS_PER_KIND]:
-        _model_with_card("linked_model", model, fetchers, crawl)
-    if not infos:
-        # A GitHub project's released models are the Hub models its README links: the
-        # datasets and papers their metadata names are the project's own.
-        infos = [f.data for f in crawl.of("linked_model", "hf_model") if f.ok]
-    for dataset in _unique(_datasets_of(infos) + links.hf_datasets(text))[:MAX_LINKS_PER_KIND]:
-        crawl.add("dataset", fetchers.hub.dataset(dataset))
-        crawl.add("dataset", fetchers.hub.dataset_card(dataset))
-    own_readmes: list[str] = []
+    models = [m for m in links.hf_models(text) if m not in crawled_models][:MAX_LINKS_PER_KIND]
     linked_repos = [r for r in links.github_repos(text) if r.lower() not in entry_repos][:MAX_LINKS_PER_KIND]
-    for repo in linked_repos:
-        readme = _github_repo("linked_github", repo, fetchers, crawl)
+    packages = links.pip_install_targets(text)[:MAX_LINKS_PER_KIND]
+    # A GitHub project's released models are the Hub models its README links: the
+    # datasets and papers their metadata names are the project's own, so its datasets
+    # wait for those models.
+    datasets = _datasets(infos, text) if infos else []
+    groups = [
+        _model_calls(models, fetchers),
+        _repo_calls(linked_repos, fetchers),
+        [partial(fetchers.pypi.project, p) for p in packages],
+        _dataset_calls(datasets, fetchers),
+    ]
+    model_results, repo_results, package_results, dataset_results = _together_each(groups)
+    for pair in model_results:
+        _add_model("linked_model", pair, crawl)
+    if not infos:
+        infos = [f.data for f in crawl.of("linked_model", "hf_model") if f.ok]
+        datasets = _datasets(infos, text)
+        dataset_results = together(_dataset_calls(datasets, fetchers))
+    for info, card in dataset_results:
+        crawl.add("dataset", info)
+        crawl.add("dataset", card)
+    own_readmes: list[str] = []
+    for repo, (with_tree, readme) in zip(linked_repos, _pairs(repo_results), strict=True):
+        readme_text = _add_repo("linked_github", with_tree, readme, crawl)
         if _is_makers_repo(repo, crawl):
-            own_readmes.append(readme)
+            own_readmes.append(readme_text)
     dataset_infos = [f.data for f in crawl.of("dataset", "hf_dataset") if f.ok]
     # A dataset's card names its paper ("**Paper:** arxiv.org/abs/…") even where the
     # Hub shows no arxiv: tag; for a data-first project that paper is its own.
@@ -193,17 +247,34 @@ def _follow_links(texts: list[str], fetchers: Fetchers, crawl: ProjectCrawl) -> 
     # release often links its technical report ("coming soon" on a card written earlier).
     arxiv = _arxiv_of(infos) + links.arxiv_ids(text) + _arxiv_of(dataset_infos) + links.arxiv_ids(dataset_cards)
     arxiv += links.arxiv_ids("\n\n".join(own_readmes))
-    for arxiv_id in _unique(arxiv)[:MAX_LINKS_PER_KIND]:
-        crawl.add("arxiv", fetchers.arxiv.entry(arxiv_id))
+    for entry in together([partial(fetchers.arxiv.entry, a) for a in _unique(arxiv)[:MAX_LINKS_PER_KIND]]):
+        crawl.add("arxiv", entry)
     # A paper's abstract links the code behind it ("Our code and data are public at
     # github.com/X") where a card often does not: the same hop as a card's links.
     seen_repos = entry_repos | {r.lower() for r in linked_repos}
     abstracts = "\n\n".join(f.data for f in crawl.of("arxiv") if f.ok)
     from_papers = [r for r in links.github_repos(abstracts) if r.lower() not in seen_repos]
-    for repo in from_papers[: MAX_LINKS_PER_KIND - len(linked_repos)]:
-        _github_repo("linked_github", repo, fetchers, crawl)
-    for package in links.pip_install_targets(text)[:MAX_LINKS_PER_KIND]:
-        crawl.add("pypi", fetchers.pypi.project(package))
+    _github_repos("linked_github", from_papers[: MAX_LINKS_PER_KIND - len(linked_repos)], fetchers, crawl)
+    for package in package_results:
+        crawl.add("pypi", package)
+
+
+def _together_each(groups: list[list[Callable[[], Any]]]) -> list[list[Any]]:
+    """All groups' calls fetched together; the results, group by group."""
+    results = together([call for group in groups for call in group])
+    split, start = [], 0
+    for group in groups:
+        split.append(results[start : start + len(group)])
+        start += len(group)
+    return split
+
+
+def _datasets(infos: list[Any], text: str) -> list[str]:
+    return _unique(_datasets_of(infos) + links.hf_datasets(text))[:MAX_LINKS_PER_KIND]
+
+
+def _dataset_calls(datasets: list[str], fetchers: Fetchers) -> list[Callable[[], tuple[Fetched, Fetched]]]:
+    return [partial(_with_card, fetchers.hub.dataset, fetchers.hub.dataset_card, d) for d in datasets]
 
 
 def _is_makers_repo(full_name: str, crawl: ProjectCrawl) -> bool:
@@ -231,6 +302,11 @@ def _datasets_of(infos: list[Any]) -> list[str]:
 
 def _arxiv_of(infos: list[Any]) -> list[str]:
     return _unique(t.removeprefix("arxiv:") for info in infos for t in info.tags or [] if t.startswith("arxiv:"))
+
+
+def _pairs(items: list[Any]) -> list[tuple[Any, Any]]:
+    """(1st, 2nd), (3rd, 4th), ...: the two fetches each resource was made of."""
+    return list(zip(items[::2], items[1::2], strict=True))
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -15,13 +15,23 @@ in progress, and what they hold, few.
 
 The waits happen deep in the HTTP core, which serves any caller, so the permit a thread
 holds is thread-local: a thread outside a pool (discovery, tests) waits as it always did.
+
+A crawl's own resources that do not depend on each other (the repos, datasets and papers
+one card links) are fetched `together`: each as a part of the crawl, holding a permit
+while it works and lending it while it waits, so that one project's URLs backing off one
+after another do not add up to minutes (a night of faults made one project of 22 take
+134 s where its URLs' waits, taken side by side, come to a few seconds).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # Crawls in progress per permit, waiting ones included. A faulted URL waits a second or
 # more (backoff, retry-after) where a request takes a tenth of one, so a bad night needs
@@ -30,7 +40,13 @@ IN_PROGRESS_PER_WORKER = 8
 # ...and never more threads than this, whatever --workers says.
 MOST_IN_PROGRESS = 256
 
+# Threads that run the parts of crawls fetched together, shared by every crawl of the
+# process (so a nightly run of many projects does not start threads per project). Parts
+# never fetch together themselves, so a part never waits for a thread of this pool.
+MOST_PARTS_AT_ONCE = 64
+
 _held = threading.local()
+_parts = ThreadPoolExecutor(max_workers=MOST_PARTS_AT_ONCE, thread_name_prefix="crawl-part")
 
 
 class CrawlStopped(BaseException):
@@ -59,6 +75,18 @@ class WorkerPermits:
     def working(self) -> Iterator[None]:
         """Hold a permit for this thread's crawl (waiting for one first)."""
         self._take(resuming=False)
+        _held.permits = self
+        try:
+            yield
+        finally:
+            _held.permits = None
+            self._give()
+
+    @contextmanager
+    def resumed(self) -> Iterator[None]:
+        """Hold a permit for a part of a crawl already in progress (taken before crawls
+        not yet started, as a crawl back from a wait takes one)."""
+        self._take(resuming=True)
         _held.permits = self
         try:
             yield
@@ -112,3 +140,25 @@ def lent_while_waiting() -> Iterator[None]:
         return
     with permits.lent():
         yield
+
+
+def together(calls: Sequence[Callable[[], T]]) -> list[T]:
+    """Run a crawl's independent `calls` at once and return their results in order. Each
+    runs as a part of the calling thread's crawl (a permit while it works, lent while it
+    waits), while the caller lends its own; the first call to raise raises here, once
+    all have ended. A single call runs in the caller."""
+    if len(calls) <= 1:
+        return [call() for call in calls]
+    permits: WorkerPermits | None = getattr(_held, "permits", None)
+
+    def part(call: Callable[[], T]) -> T:
+        if permits is None:
+            return call()
+        with permits.resumed():
+            return call()
+
+    futures = [_parts.submit(part, call) for call in calls]
+    with lent_while_waiting():
+        for future in futures:
+            future.exception()  # waits; the results are read, in order, below
+    return [future.result() for future in futures]

@@ -404,3 +404,32 @@ def test_a_worker_is_not_held_while_one_of_its_urls_backs_off(capture_server: Ca
     assert clock.overlapped[0], "the other project waited for the backoff to end"
     assert len(clock.sleeps) == 2 and core.stats.counters["backoffs"] == 2
     assert all(f.ok for crawl in crawls for f in crawl.of("model"))
+
+
+def test_a_projects_independent_urls_back_off_side_by_side(capture_server: CaptureServer) -> None:
+    # System 3 links a GitHub repo and names a dataset: both are one hop from its card
+    # and depend on nothing else fetched, so they are fetched together.
+    hub = synthetic_hub(4)
+    capture_server.store = hub.store()
+    repo, dataset = f"{GITHUB}/repos/gh-org3/project-00003", "https://huggingface.co/api/datasets/data-org/corpus-003"
+    for url in (repo, dataset):
+        capture_server.fail(url, raw(url, 503))
+    clock = BackoffUntilAnotherRequest(capture_server)
+    (project,) = [p for p in parse_registry(hub.registry_yaml, "synthetic") if p.hf == model_id(3)]
+    with HttpCore(policy=HttpPolicy(backoff_base=0.5), clock=clock) as core, hub_client(core):
+        (crawl,) = crawl_all([project], Fetchers.over(core), workers=1)
+    # Alone in the run, the project's other URLs went on while each of these backed off
+    # (one after the other, nothing would have been sent meanwhile).
+    assert len(clock.sleeps) == 2 and all(clock.overlapped)
+    assert all(f.ok for f in crawl.of("linked_github") + crawl.of("dataset"))
+    # Recorded in the order of a crawl that fetches one URL at a time.
+    kinds = [(role, f.kind) for role, f in crawl.resources]
+    assert kinds == [
+        ("model", "hf_model"),
+        ("model", "hf_card"),
+        ("dataset", "hf_dataset"),
+        ("dataset", "hf_dataset_card"),
+        ("linked_github", "github_repo"),
+        ("linked_github", "github_readme"),
+        ("linked_github", "github_tree"),
+    ]
