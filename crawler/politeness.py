@@ -19,9 +19,10 @@ answer makes its own URL wait as asked, but pauses the whole host and slows it o
 the service says the quota is spent, or when rate-limit answers are a large share of the
 host's recent answers (then the limit is real); a 5xx, timeout or reset is its URL's
 problem (retried with backoff by the wire) and slows the host only when most recent
-answers fail. A host is given up for the rest of the run when most of the resources it
-ended in the last five minutes failed after their retries: judged over time, so failures
-that end together on a healthy host are weighed against those minutes' good resources.
+URLs fail at their first try (a URL failing on every retry is one failing URL). A host
+is given up for the rest of the run when most of the resources it ended in the last five
+minutes failed after their retries: judged over time, so failures that end together on
+a healthy host are weighed against those minutes' good resources.
 All waiting goes through a `Clock`, so tests can exercise the policy without sleeping,
 and no wait outlasts the run's `Deadline`.
 """
@@ -79,7 +80,7 @@ SLOWEST_INTERVAL = 10.0
 ANSWER_WINDOW = 40
 # Rate-limit answers this share of recent answers: the host's limit is real, not a blip.
 LIMITED_SHARE = 0.25
-# Failed answers (5xx, timeouts, resets) this share of recent answers: the host struggles.
+# Failed first tries (5xx, timeouts, resets) this share of recent ones: the host struggles.
 FAILING_SHARE = 0.75
 
 # Giving a host up is judged on the resources (after their retries) it ended in the last
@@ -94,6 +95,13 @@ GIVE_UP_MIN_FAILURES = 8
 GIVE_UP_SHARE = 0.8
 
 OK, LIMITED, FAILED = "ok", "limited", "failed"
+
+
+def _share(window: deque[str], outcome: str) -> float:
+    """The share of a full window's answers with this outcome (0 until it is full)."""
+    if len(window) < ANSWER_WINDOW:
+        return 0.0
+    return sum(1 for answer in window if answer == outcome) / len(window)
 
 
 def limit_for(host: str, limits: Mapping[str, HostLimit]) -> HostLimit:
@@ -204,6 +212,9 @@ class HostGate:
         self._pauses = 0
         self._last_decrease = -math.inf
         self._answers: deque[str] = deque(maxlen=ANSWER_WINDOW)
+        # The outcomes of URLs' first tries alone: the share failing is the share of the
+        # host's URLs it fails, which a URL failing on every retry cannot inflate.
+        self._first_tries: deque[str] = deque(maxlen=ANSWER_WINDOW)
         self._resources: deque[tuple[float, bool]] = deque()  # (ended at, failed), recent
         self._recent_failures = 0
         self._given_up: str | None = None
@@ -271,14 +282,17 @@ class HostGate:
             self._pauses += 1
             self._decrease(started)
 
-    def answered(self, started: float = math.inf, outcome: str = OK) -> None:
-        """An answer to a request started at `started`: good answers speed the pace back
-        up; a large share of failing ones slows it down."""
+    def answered(self, started: float = math.inf, outcome: str = OK, first_try: bool = True) -> None:
+        """An answer to a request started at `started` (`first_try`: the URL's first):
+        good answers speed the pace back up; failing first tries, when they are a large
+        share of recent ones, slow it down."""
         with self._lock:
             self._answers.append(outcome)
+            if first_try:
+                self._first_tries.append(outcome)
             if outcome == OK:
                 self._increase()
-            elif outcome == FAILED and self._share(FAILED) >= FAILING_SHARE:
+            elif outcome == FAILED and first_try and _share(self._first_tries, FAILED) >= FAILING_SHARE:
                 self._decrease(started)
 
     def rate_limited(self, started: float, wait: float, quota_spent: bool) -> bool:
@@ -288,15 +302,10 @@ class HostGate:
         the host was paused."""
         with self._lock:
             self._answers.append(LIMITED)
-            if not (quota_spent or self._share(LIMITED) >= LIMITED_SHARE):
+            if not (quota_spent or _share(self._answers, LIMITED) >= LIMITED_SHARE):
                 return False
         self.pause(wait, started)
         return True
-
-    def _share(self, outcome: str) -> float:
-        if len(self._answers) < ANSWER_WINDOW:
-            return 0.0
-        return sum(1 for answer in self._answers if answer == outcome) / len(self._answers)
 
     def _decrease(self, started: float) -> None:
         """Multiplicative decrease, once per round: a request started before the last
@@ -306,6 +315,7 @@ class HostGate:
             return
         self._last_decrease = self.clock.monotonic()
         self._answers.clear()
+        self._first_tries.clear()
         if self._rate is not None:
             self._rate = max(self._floor, self._rate * DECREASE_FACTOR)
             self.stats.add("slowdowns")

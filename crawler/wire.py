@@ -121,39 +121,34 @@ class Wire:
             try:
                 answer, started = self._attempt(gate, canonical, wire_url, headers)
             except _TransientError as transient:
-                gate.answered(transient.started, FAILED)
+                gate.answered(transient.started, FAILED, first_try=attempt == 1)
                 if attempt == self.policy.attempts:
                     raise transient.error from None
                 self._wait(self.policy.backoff(attempt), canonical, "backoff")
                 continue
-            for quota, remaining, seconds in quota_left(answer.exchange.headers, self.clock.time()):
+            exchange = answer.exchange
+            for quota, remaining, seconds in quota_left(exchange.headers, self.clock.time()):
                 gate.spread(quota, remaining, seconds, longest_interval=self.policy.max_wait)
-            if self._retry_after_waiting(gate, canonical, answer.exchange, attempt, started):
+            asked = requested_wait(exchange.status, exchange.headers, self.clock.time())
+            if asked is not None:
+                self._wait_as_asked(gate, canonical, exchange, asked, attempt, started)
                 continue
-            gate.answered(started)
-            _check_body(canonical, answer.exchange)
+            if exchange.status in RETRIED_STATUSES:
+                gate.answered(started, FAILED, first_try=attempt == 1)
+                self._back_off_from_server_error(canonical, exchange, attempt)
+                continue
+            gate.answered(started, first_try=attempt == 1)
+            _check_body(canonical, exchange)
             return dataclasses.replace(answer, attempts=attempt)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def _retry_after_waiting(
-        self, gate: HostGate, canonical: str, exchange: Exchange, attempt: int, started: float
-    ) -> bool:
-        """For an answer worth another try, wait as long as due and say so; raise when the
-        tries are used up; False for an answer to keep."""
-        status, headers = exchange.status, exchange.headers
-        asked = requested_wait(status, headers, self.clock.time())
-        if asked is not None:
-            self._wait_as_asked(gate, canonical, exchange, asked, attempt, started)
-            return True
-        if status not in RETRIED_STATUSES:
-            return False
-        gate.answered(started, FAILED)
+    def _back_off_from_server_error(self, canonical: str, exchange: Exchange, attempt: int) -> None:
+        """Wait before retrying a 5xx; raise when the tries are used up."""
         if attempt == self.policy.attempts:
-            raise FetchError(canonical, "server_error", f"HTTP {status} after {attempt} attempts")
+            raise FetchError(canonical, "server_error", f"HTTP {exchange.status} after {attempt} attempts")
         # A 503 may say when to come back: then not before, within the allowed wait.
-        asked_back = retry_after_seconds(headers.get("retry-after", ""), self.clock.time())
+        asked_back = retry_after_seconds(exchange.headers.get("retry-after", ""), self.clock.time())
         self._wait(max(self.policy.backoff(attempt), min(asked_back, self.policy.max_wait)), canonical, "backoff")
-        return True
 
     def _wait(self, seconds: float, canonical: str, why: str) -> None:
         """This URL's own wait before its next try, cut short by the run's deadline;

@@ -8,6 +8,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -433,3 +434,37 @@ def test_a_projects_independent_urls_back_off_side_by_side(capture_server: Captu
         ("linked_github", "github_readme"),
         ("linked_github", "github_tree"),
     ]
+
+
+def test_urls_failing_every_time_do_not_slow_a_host_that_serves_the_rest(
+    capture_server: CaptureServer, clock: FakeClock
+) -> None:
+    # Every other URL answers 504 on each of its 4 attempts: 4 failing answers for each
+    # good one, but half of the host's URLs are served fine, so the host is not congested.
+    urls = [f"{GITHUB}/repos/acme/widget-{n:02d}" for n in range(40)]
+    serve(capture_server, *(answer(url, {"full_name": url}) for url in urls[1::2]))
+    for url in urls[::2]:
+        capture_server.fail(url, *[raw(url, 504)] * 4)
+    limits = {**DEFAULT_LIMITS, "127.0.0.1": HostLimit(8, 20.0)}
+    with HttpCore(policy=HttpPolicy(backoff_base=0.5, limits=limits), clock=clock) as core:
+        outcomes = []
+        for url in urls:
+            try:
+                outcomes.append(core.get(url).status)
+            except FetchError as error:
+                outcomes.append(error.kind)
+        assert outcomes == ["server_error", 200] * 20
+        assert core.stats.counters.get("slowdowns", 0) == 0
+        assert core.stats.counters["retries"] == 60
+
+
+def test_a_host_failing_most_urls_at_their_first_try_is_slowed(capture_server: CaptureServer, clock: FakeClock) -> None:
+    urls = [f"{GITHUB}/repos/acme/widget-{n:02d}" for n in range(48)]
+    serve(capture_server, *(answer(url, {"full_name": url}) for url in urls))
+    for url in urls:
+        capture_server.fail(url, raw(url, 503))  # an overloaded host: every URL fails once
+    limits = {**DEFAULT_LIMITS, "127.0.0.1": HostLimit(8, 20.0)}
+    with HttpCore(policy=HttpPolicy(backoff_base=0.5, limits=limits), clock=clock) as core:
+        with ThreadPoolExecutor(8) as pool:
+            assert all(status == 200 for status in pool.map(lambda url: core.get(url).status, urls))
+        assert core.stats.counters["slowdowns"] >= 1
