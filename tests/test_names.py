@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from index.evidence.names import identity_tokens, name_tokens, names_the_system, same_family, same_owner
+from index.evidence.names import (
+    identity_tokens,
+    mentions_the_system,
+    name_tokens,
+    names_the_system,
+    same_family,
+    same_owner,
+)
 
 
 @pytest.mark.parametrize(
@@ -176,3 +183,25 @@ def test_two_letters_inside_a_name_make_no_compound() -> None:
 )
 def test_same_family_is_one_family_word_with_another_generic_affix(name: str, model: str, same: bool) -> None:
     assert same_family(name, model) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Yi: Open Foundation Models by 01.AI", True),
+        ("01-ai/Yi", True),
+        ("Yi-VL-34B", True),
+        ("Yield curves of language model scaling", False),
+        ("tayi", False),
+    ],
+)
+def test_a_name_of_two_letters_alone_names_the_system_as_a_word(text: str, names: bool) -> None:
+    identity = identity_tokens(["01-ai/Yi-34B-Chat"])
+    assert identity == {"yi"}
+    assert names_the_system(text, identity) is names
+    assert mentions_the_system(f"We introduce {text}, a series of models.", identity) is names
+
+
+def test_two_letters_that_are_a_common_word_or_beside_a_longer_word_are_no_name() -> None:
+    assert identity_tokens(["lab/Go-7B"]) == frozenset()
+    assert "xy" not in identity_tokens(["lab/XY-Coder-7B"])

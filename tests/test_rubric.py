@@ -678,6 +678,18 @@ OPENCODE_CASES = [
         "closed",
         "opencode.none",
     ),
+    # A two-letter name is still the system's name: "orbitlabs/Yi" names "Yi-34B-Chat".
+    case(
+        "same-owner-repo-named-with-a-two-letter-name",
+        project(
+            released=model("orbitlabs/Yi-34B-Chat", card_md="See [Yi](https://github.com/orbitlabs/Yi).\n"),
+            linked_repos=(repo("orbitlabs/Yi", files=TRAINING_TREE),),
+        ),
+        "opencode",
+        "open",
+        "opencode.training_code_public",
+        github_page("orbitlabs/Yi"),
+    ),
     # RUBRIC.md: inference, serving or evaluation code alone is not training code.
     case(
         "inference-only",

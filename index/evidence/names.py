@@ -82,6 +82,12 @@ WORD = re.compile(r"[a-z]{3,}")
 # short to stand alone, distinctive together ("ctllm"). Only at the start: inside a name
 # two letters are a language or a variant ("Claire-7B-FR-Instruct").
 SHORT_COMPOUND = re.compile(r"^([a-z]{2})[-_]([a-z]{3,})")
+# A name whose only word of its own is two letters at its start ("Yi-34B-Chat"): that is
+# its name, read as a whole word only, and never a word English text uses on its own.
+SHORT_NAME = re.compile(r"^([a-z]{2})(?![a-z])")
+COMMON_SHORT_WORDS = frozenset(
+    ["am", "as", "be", "do", "go", "he", "if", "me", "my", "no", "or", "ok", "so", "up", "us", "we"]
+)
 
 
 def name_tokens(name: str) -> frozenset[str]:
@@ -100,8 +106,21 @@ def identity_tokens(names: Iterable[str]) -> frozenset[str]:
     """Tokens that identify the system, from the names of its entry repos (owner dropped)."""
     tokens: set[str] = set()
     for name in names:
-        tokens |= name_tokens(name.rsplit("/", 1)[-1])
+        own = name_tokens(name.rsplit("/", 1)[-1])
+        tokens |= own or _short_name(name.rsplit("/", 1)[-1])
     return frozenset(tokens)
+
+
+def _short_name(name: str) -> frozenset[str]:
+    short = SHORT_NAME.match(name.lower())
+    if short is None or short.group(1) in GENERIC_WORDS | COMMON_SHORT_WORDS:
+        return frozenset()
+    return frozenset([short.group(1)])
+
+
+def _says_short_name(text: str, token: str) -> bool:
+    """A two-letter identity token as a word of its own ("Yi:", "01-ai/Yi", not "yield")."""
+    return re.search(rf"(?<![a-z]){token}(?![a-z])", text.lower()) is not None
 
 
 def compacted(text: str) -> str:
@@ -116,6 +135,10 @@ def names_the_system(text: str, identity: frozenset[str]) -> bool:
     words = name_tokens(text)
     compact = compacted(text)
     for token in identity:
+        if len(token) == 2:
+            if _says_short_name(text, token):
+                return True
+            continue
         if token in words or (len(token) >= 5 and token in compact):
             return True
         # "RWKV" names ChatRWKV; require a long enough word so "chat" alone does not.
@@ -135,7 +158,10 @@ def mentions_the_system(text: str, identity: frozenset[str]) -> bool:
         return False
     words = name_tokens(text)
     compact = compacted(text)
-    return any(token in words or (len(token) >= 5 and token in compact) for token in identity)
+    return any(
+        _says_short_name(text, token) if len(token) == 2 else token in words or (len(token) >= 5 and token in compact)
+        for token in identity
+    )
 
 
 def same_family(name: str, model_name: str) -> bool:
