@@ -72,21 +72,11 @@ class WorkerPermits:
         return max(self.workers, min(self.workers * IN_PROGRESS_PER_WORKER, MOST_IN_PROGRESS))
 
     @contextmanager
-    def working(self) -> Iterator[None]:
-        """Hold a permit for this thread's crawl (waiting for one first)."""
-        self._take(resuming=False)
-        _held.permits = self
-        try:
-            yield
-        finally:
-            _held.permits = None
-            self._give()
-
-    @contextmanager
-    def resumed(self) -> Iterator[None]:
-        """Hold a permit for a part of a crawl already in progress (taken before crawls
-        not yet started, as a crawl back from a wait takes one)."""
-        self._take(resuming=True)
+    def working(self, resuming: bool = False) -> Iterator[None]:
+        """Hold a permit for this thread's crawl (waiting for one first); `resuming` for a
+        part of a crawl already in progress, which goes before crawls not yet started,
+        as a crawl back from a wait does."""
+        self._take(resuming=resuming)
         _held.permits = self
         try:
             yield
@@ -154,7 +144,7 @@ def together(calls: Sequence[Callable[[], T]]) -> list[T]:
     def part(call: Callable[[], T]) -> T:
         if permits is None:
             return call()
-        with permits.resumed():
+        with permits.working(resuming=True):
             return call()
 
     futures = [_parts.submit(part, call) for call in calls]

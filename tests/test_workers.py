@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from crawler.workers import CrawlStopped, WorkerPermits, lent_while_waiting
+from crawler.workers import CrawlStopped, WorkerPermits, lent_while_waiting, together
 
 BOUND = 5.0  # seconds any step of these tests may take before it counts as stuck
 
@@ -151,3 +151,27 @@ def test_once_stopped_no_crawl_begins_and_none_goes_on_after_its_wait() -> None:
             with pytest.raises(CrawlStopped):
                 future.result(BOUND)
     assert went_on == []
+
+
+def test_together_returns_results_in_call_order_whatever_finishes_first() -> None:
+    def after(seconds: float, value: int) -> int:
+        time.sleep(seconds)
+        return value
+
+    assert together([lambda: after(0.2, 1), lambda: after(0.0, 2), lambda: after(0.1, 3)]) == [1, 2, 3]
+
+
+def test_together_raises_the_first_failure_once_every_call_has_ended() -> None:
+    ended: list[str] = []
+
+    def fail() -> None:
+        ended.append("failed")
+        raise ValueError("first")
+
+    def slow() -> None:
+        time.sleep(0.2)
+        ended.append("slow")
+
+    with pytest.raises(ValueError, match="first"):
+        together([fail, slow])
+    assert sorted(ended) == ["failed", "slow"]
