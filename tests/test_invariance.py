@@ -31,8 +31,8 @@ Rewrite = Callable[[str], str]
 
 
 def _headings(decorate: Callable[[str, str], str]) -> Rewrite:
-    pattern = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*$", re.M)
-    return lambda text: pattern.sub(lambda m: decorate(m.group(1), m.group(2)), text)
+    pattern = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*(\r?)$", re.M)
+    return lambda text: pattern.sub(lambda m: decorate(m.group(1), m.group(2)) + m.group(3), text)
 
 
 # Each keeps the Markdown's meaning; a rule that moves under one reads the spelling.
@@ -41,6 +41,7 @@ REWRITES: dict[str, Rewrite] = {
     "numbered headings": _headings(lambda level, title: f"{level} 1. {title}"),
     "emoji headings": _headings(lambda level, title: f"{level} 📌 {title}"),
     "upper-cased headings": _headings(lambda level, title: f"{level} {title.upper()}"),
+    "HTML headings": _headings(lambda level, title: f"<h{len(level)}>{title}</h{len(level)}>"),
     "arXiv PDF links": lambda t: re.sub(r"arxiv\.org/abs/(\d{4}\.\d{4,5})", r"arxiv.org/pdf/\1", t),
     "hf.co links": lambda t: t.replace("https://huggingface.co/", "https://hf.co/"),
     "GitHub links with a trailing slash": lambda t: re.sub(
