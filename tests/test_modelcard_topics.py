@@ -227,8 +227,25 @@ def test_a_data_section_naming_a_dataset_the_card_links_elsewhere_names_the_trai
         ("A fine-tuned version of [acme-base](https://huggingface.co/acme-base) on the None dataset.\n", False),
         ("Trained on a large amount of publicly available data.\n", False),
         ("See [the data](https://github.com/acme/data). It was fine-tuned for chat.\n", False),
+        # The Hub trainer's opening: the base link's URL stands between "fine-tuned" and "on".
+        (
+            "This model is a fine-tuned version of [acme-lab/acme-7b-sft-beta-preview](https://huggingface.co/"
+            "acme-lab/acme-7b-sft-beta-preview) on the [acme-lab/Feedback](https://huggingface.co/datasets/"
+            "acme-lab/Feedback) dataset.\n",
+            True,
+        ),
+        ("Acme-7B [finetuned](https://acme.example.org/how) on [acme/mix](https://hf.co/datasets/acme/mix).\n", True),
     ],
-    ids=["github-dataset", "web-page", "toolkit", "hub-model", "no-link", "other-sentence"],
+    ids=[
+        "github-dataset",
+        "web-page",
+        "toolkit",
+        "hub-model",
+        "no-link",
+        "other-sentence",
+        "trainer-card",
+        "hub-dataset",
+    ],
 )
 def test_a_sentence_linking_the_data_it_was_tuned_on_names_the_training_data(
     card_md: str, names_its_data: bool

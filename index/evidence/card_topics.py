@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 
 from crawler.links import Link, find_links
-from index.evidence.cards import Card, card_prose, section_texts, sentences
+from index.evidence.cards import Card, card_prose, plain_text, section_texts, sentences
 from index.evidence.names import compacted
 
 TOPICS: dict[str, str] = {
@@ -125,8 +125,9 @@ def declared_dataset_names(card: Card) -> frozenset[str]:
 
 # A sentence of the card's prose that says what the model was trained or tuned on and
 # links it: "fine-tuned on assertion data from the [2010 i2b2 challenge](…)", "using the
-# [Vigogne dataset](…)". A data word is required, so "trained with [a toolkit](…)" and
-# "a fine-tuned version of [a base](…)" name no data.
+# [Vigogne dataset](…)". A data word (or a Hub dataset link, data by its kind) is
+# required, so "trained with [a toolkit](…)" and "a fine-tuned version of [a base](…)"
+# name no data.
 _TRAINED_ON = re.compile(
     r"\b(?:pre-?)?(?:trained|tuned|fine-?tuned|finetuned)\b.{0,80}?\b(?:on|with|using)\b", re.IGNORECASE
 )
@@ -142,11 +143,21 @@ def _is_data_link(link: Link) -> bool:
 
 
 def links_its_training_data(card: Card) -> bool:
-    """A sentence of the card's prose says the model was trained or tuned on data it links."""
-    return any(
-        _TRAINED_ON.search(sentence) and _DATA_WORD.search(sentence) and any(map(_is_data_link, find_links(sentence)))
-        for sentence in sentences(card_prose(card.body))
-    )
+    """A sentence of the card's prose says the model was trained or tuned on data it links.
+    The wording is read with links reduced to their text: the URLs of the Hub trainer's
+    "a fine-tuned version of [base](…) on the [owner/data](…) dataset" would otherwise
+    stand between "fine-tuned" and "on"."""
+    prose = sentences(card_prose(card.body))
+    return any(_TRAINED_ON.search(plain_text(sentence)) and _links_data(sentence) for sentence in prose)
+
+
+def _links_data(sentence: str) -> bool:
+    """A Hub dataset link is data by its kind; a repo or page elsewhere is data when the
+    wording says so ("the [Vigogne dataset](…)")."""
+    links = find_links(sentence)
+    if any(link.kind == "hf_dataset" for link in links):
+        return True
+    return bool(_DATA_WORD.search(plain_text(sentence))) and any(map(_is_data_link, links))
 
 
 def links_a_declared_dataset(card: Card, declared: frozenset[str]) -> bool:

@@ -240,7 +240,7 @@ MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")  # group 1: the link te
 _EMPHASIS = re.compile(r"[*`]+|(?<!\w)_+|_+(?!\w)")  # keeps the "_" inside snake_case names
 
 
-def _plain_text(markdown: str) -> str:
+def plain_text(markdown: str) -> str:
     """Markdown and HTML reduced to their text: images to their alt text, links to their
     label, tags and emphasis markers dropped."""
     text = MARKDOWN_LINK.sub(r"\1", MARKDOWN_IMAGE.sub(r"\1", markdown))
@@ -254,7 +254,7 @@ _NOT_WORD_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 def clean_heading(title: str) -> str:
     """Heading text as matched against SECTION_RULES: markup, emoji, leading numbering and
     "[optional]" removed, lower-cased, whitespace collapsed."""
-    text = re.sub(r"\[optional\]", " ", _plain_text(title).lower())
+    text = re.sub(r"\[optional\]", " ", plain_text(title).lower())
     text = _NOT_WORD_EDGES.sub("", " ".join(text.split()))
     return _LEADING_NUMBERING.sub("", text).strip()
 
@@ -505,7 +505,7 @@ _LABEL_ONLY_LINE = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*[^:\n]{1,80}[:：]\s*$"
 
 
 def _says_something(section_text: str) -> bool:
-    text = _PLACEHOLDER.sub(" ", _TEMPLATE_SENTENCES.sub(" ", _plain_text(section_text)))
+    text = _PLACEHOLDER.sub(" ", _TEMPLATE_SENTENCES.sub(" ", plain_text(section_text)))
     text = _LABEL_ONLY_LINE.sub("", text)
     return re.search(r"[^\W_]", text) is not None
 
@@ -638,7 +638,7 @@ def _sections(body: str) -> frozenset[str]:
     kinds = _sections_under_headings(lines, headings)
     if _BIBTEX_ENTRY.search(body):
         kinds.add("citation")
-    lead = _plain_text(_PLACEHOLDER.sub(" ", _lead_prose(lines, headings)))
+    lead = plain_text(_PLACEHOLDER.sub(" ", _lead_prose(lines, headings)))
     if _count_words(lead) >= _LEAD_WORDS_FOR_DESCRIPTION:
         kinds.add("description")
     return frozenset(kind for kind in SECTION_KINDS if kind in kinds)
@@ -702,7 +702,7 @@ def _markdown_tables(lines: Sequence[_Line]) -> Iterable[list[str]]:
 
 
 def _table_cells(rows: Iterable[str]) -> list[str]:
-    return [_plain_text(cell).strip() for row in rows for cell in row.split("|")]
+    return [plain_text(cell).strip() for row in rows for cell in row.split("|")]
 
 
 def _html_tables(body: str) -> Iterable[str]:
@@ -821,7 +821,7 @@ def _is_table_row(line: _Line) -> bool:
 
 def _access_restrictions(lines: Sequence[_Line], metadata: dict) -> tuple[str, ...]:
     # Table rows are left out: comparison tables list the licenses of *other* models.
-    prose = _plain_text("\n".join(line.text for line in lines if not line.is_code and not _is_table_row(line)))
+    prose = plain_text("\n".join(line.text for line in lines if not line.is_code and not _is_table_row(line)))
     found: list[str] = []
     found_sentences = sentences(prose) if _RESTRICTION_PATTERNS.search(prose) else []
     for sentence in found_sentences:
