@@ -335,3 +335,15 @@ def test_a_lead_stating_size_and_design_is_not_a_landing_page(tmp_path) -> None:
     (tmp_path / "again").mkdir()
     grade = graded_from_captures(tmp_path / "again", lines, f"id: acme\n  name: Acme\n  org: Acme\n  hf: {repo}")
     assert grade["modelcard"]["rule"] == "modelcard.advertisement_only"
+
+
+def test_the_hub_templates_own_sentences_under_model_details_state_no_design() -> None:
+    # A template filled in one line: its "Model Details" heading stands over the
+    # template's sentence about "a 🤗 transformers model", which is no design fact.
+    card = parse_card(
+        "# Model Card\n\nA QLoRA fine-tune of a 12.8B model.\n\n## Model Details\n\n### Model Description\n\n"
+        "only guided by a tutorial\n\nThis is the model card of a 🤗 transformers model that has been pushed on"
+        " the Hub. This model card has been automatically generated.\n\n- **Developed by:** a student\n"
+        "- **Model type:** [More Information Needed]\n"
+    )
+    assert "architecture" not in card_topics(card)

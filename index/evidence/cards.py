@@ -570,8 +570,10 @@ def _raw_section_text(lines: Sequence[_Line], heading: _Heading, end: int) -> st
 
 
 def section_texts(body: str) -> dict[str, tuple[str, ...]]:
-    """The text (prose and code as written) of each section with real content, by the
-    section kinds its heading names: what `Card.sections` found, with what it says."""
+    """The text (prose and code as written, less the Hub template's sentences) of each
+    section with real content, by the section kinds its heading names: what
+    `Card.sections` found, with what it says. The template's "a 🤗 transformers model"
+    under its "Model Details" heading states no design."""
     lines, headings = _layout(body or "")
     by_line = {heading.index: heading for heading in headings}
     found: dict[str, list[str]] = {}
@@ -582,7 +584,7 @@ def section_texts(body: str) -> dict[str, tuple[str, ...]]:
         rules = [rule for rule in SECTION_RULES if cleaned and rule.names(cleaned)]
         if not rules or not _says_something(_section_text(lines, heading, end, by_line)):
             continue
-        text = _raw_section_text(lines, heading, end)
+        text = _TEMPLATE_SENTENCES.sub(" ", _raw_section_text(lines, heading, end))
         for rule in rules:
             if rule.content_needs is None or re.search(rule.content_needs, text, re.IGNORECASE):
                 found.setdefault(rule.kind, []).append(text)
