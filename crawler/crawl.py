@@ -25,7 +25,7 @@ from crawler import links
 from crawler.arxiv import ArxivFetcher
 from crawler.github import GitHubFetcher, decode_readme
 from crawler.http import HttpCore
-from crawler.hub import HubFetcher
+from crawler.hub import HubFetcher, declared_datasets
 from crawler.lineage import NAME as _NAME
 from crawler.lineage import REPO_ID, declared_bases
 from crawler.pypi import PyPIFetcher
@@ -291,12 +291,7 @@ def is_repo_id(value: str, allow_bare_name: bool = False) -> bool:
 
 
 def _datasets_of(infos: list[Any]) -> list[str]:
-    found: list[str] = []
-    for info in infos:
-        card_data = info.card_data.to_dict() if getattr(info, "card_data", None) else {}
-        declared = card_data.get("datasets")
-        found += [declared] if isinstance(declared, str) else [d for d in declared or [] if isinstance(d, str)]
-        found += [t.removeprefix("dataset:") for t in info.tags or [] if t.startswith("dataset:")]
+    found = [name for info in infos for name in declared_datasets(info)]
     return _unique(d.strip() for d in found if is_repo_id(d.strip(), allow_bare_name=True))
 
 

@@ -119,3 +119,12 @@ def _call(url: str, kind: str, target: str, load: Callable[[], Any]) -> Fetched:
     except (ValueError, TypeError, KeyError) as error:
         # The Hub answered but the body is not what the endpoint promises.
         return Fetched(url, kind, target, None, error=f"unusable response ({type(error).__name__})")
+
+
+def declared_datasets(info: Any) -> list[str]:
+    """The datasets a model's Hub metadata declares, as written: its cardData `datasets`
+    (one name or a list) and its `dataset:` tags."""
+    card_data = info.card_data.to_dict() if getattr(info, "card_data", None) else {}
+    declared = card_data.get("datasets")
+    found = [declared] if isinstance(declared, str) else [d for d in declared or [] if isinstance(d, str)]
+    return found + [t.removeprefix("dataset:") for t in info.tags or [] if t.startswith("dataset:")]

@@ -28,6 +28,7 @@ from typing import Any
 
 from crawler import links
 from crawler.github import decode_readme
+from crawler.hub import declared_datasets
 from crawler.lineage import base_models, bases_named_in_card
 from crawler.pages import human_page
 from crawler.results import Fetched, ProjectCrawl
@@ -278,7 +279,7 @@ def _why(role: str, target: str, view: CrawlView) -> tuple[str, str | None]:
     if role == "base":
         return _base_origin(target, view)
     if role == "dataset":
-        named = _named_by_metadata(target, view, "hf_model", _datasets_of, "dataset named in the Hub metadata of")
+        named = _named_by_metadata(target, view, "hf_model", declared_datasets, "dataset named in the Hub metadata of")
         if named:
             return named
     if role == "arxiv":
@@ -316,13 +317,6 @@ def _named_by_metadata(target: str, view: CrawlView, kind: str, names: Any, word
             if info.ok and target.lower() in {n.lower() for n in names(info.data)}:
                 return f"{words} {info.target}", info.url
     return None
-
-
-def _datasets_of(info: Any) -> Iterable[str]:
-    card_data = info.card_data.to_dict() if getattr(info, "card_data", None) else {}
-    declared = card_data.get("datasets")
-    yield from [declared] if isinstance(declared, str) else [d for d in declared or [] if isinstance(d, str)]
-    yield from (t.removeprefix("dataset:") for t in info.tags or [] if t.startswith("dataset:"))
 
 
 def _arxiv_of(info: Any) -> Iterable[str]:

@@ -106,8 +106,8 @@ def identity_tokens(names: Iterable[str]) -> frozenset[str]:
     """Tokens that identify the system, from the names of its entry repos (owner dropped)."""
     tokens: set[str] = set()
     for name in names:
-        own = name_tokens(name.rsplit("/", 1)[-1])
-        tokens |= own or _short_name(name.rsplit("/", 1)[-1])
+        repo_name = name.rsplit("/", 1)[-1]
+        tokens |= name_tokens(repo_name) or _short_name(repo_name)
     return frozenset(tokens)
 
 
