@@ -3,16 +3,19 @@ when the Hub metadata (`base_model`) names none.
 
 Findings, each a pure function over card text (never raising):
 - a *lineage statement*: a phrase saying the model was made from another ("a fine-tuned
-  version of", "based on", "built upon", "derivative of", "continued pretraining of",
-  "initialized from", "alignment version of") followed, in the same sentence, by the
-  other model: a Hub link, a bare `owner/name` of a model's shape (a size or version in
-  its name, or linked by the card: "function/tool calls" is prose), or, after the
+  version of", "based on", "built upon", "builds on", "derived from", "continued
+  pretraining of", "initialized from", "alignment version of", an adapter's "LoRA
+  adaption weights for") followed, in the same sentence, by the other model: a Hub
+  link, a bare `owner/name` of a model's shape (a size or version in its name, linked by
+  the card, or in code format: "function/tool calls" is prose), or, after the
   phrases that can only name a model, a bare model name (read as the card owner's repo);
   a name written with spaces ("the Poro 2 70B Base model") is no Hub id: it resolves only
   to the family's own base, else stays a name (never a design: "the Llama 3.1 70B
-  architecture");
+  architecture"); or preceded by the model: "LLaMA 7B fine-tuned on X", a merge's
+  "[X](link) as base";
 - a *lineage label*: a card field naming the base ("Base Model: X", "Backbone Model: X",
-  "Finetuned from model: X", "Instruction tuned from: [X](link)"), also as a key-value
+  "Finetuned from model: X", "Instruction tuned from: [X](link)", a quantised copy's
+  "Original model: X"), in Markdown or HTML emphasis or none, also as a key-value
   table row ("| Base model | X |") or a table's base column, in the row naming this model;
 - a *sibling base*: a link to a model of the same owner whose name marks it as the
   family's base (`…-base`, or this model's name less its tuned suffix: `Acme-7B` from
@@ -47,9 +50,10 @@ _MADE_FROM = (
     r"fine-?\s?tuned\s+on(?:\s+top\s+of)?",
     r"tuned\s+from",
     r"based\s+on(?:\s+top\s+of)?",
-    r"built\s+(?:on(?:\s+top\s+of)?|upon|from)",
+    r"(?:built|builds?)\s+(?:on(?:\s+top\s+of)?|upon|from)",
     r"initiali[sz]ed\s+(?:from|by|with)",
     r"derivative\s+of",
+    r"derived\s+from",
     # "an alignment version of X", "an adapted version of X"; not "the beta version of X"
     rf"{_TUNED_KIND}[- ](?:version|variant|continuation)\s+of",
     r"(?:built|created|made|obtained|trained)\s+by\s+(?:fine-?\s?tuning|further\s+training|continu\w*\s+pre-?\s?training)(?:\s+of)?",
@@ -58,10 +62,15 @@ _MADE_FROM = (
     r"trained\s+from(?!\s+scratch)",
     r"(?:sft|dpo|rlhf)\)?(?:\s+and\s+\w+)?\s+of",
     r"(?:its|the)\s+base(?:\s+model)?\s*(?=\()",
+    # an adapter's card: "LoRA adaption weights for X", "An adapter for the X model"
+    r"(?:lora|adapter)\s+(?:adapt(?:at)?ion\s+)?weights\s+for",
+    r"an\s+\[?adapter\]?(?:\([^)\s]*\))?\s+for(?:\s+the)?",
 )
 # Of those, the ones that cannot be followed by a dataset: a bare name after them is a model.
 _NAMES_A_MODEL = re.compile(
-    r"(?:version|variant|derivative|continuation)\s+of|initiali[sz]ed\s+(?:from|by|with)|tuned\s+from", re.I
+    r"(?:version|variant|derivative|continuation)\s+of|initiali[sz]ed\s+(?:from|by|with)|tuned\s+from"
+    r"|weights\s+for|adapter\s+for",
+    re.I,
 )
 # "fine-tuned on X" names the data as often as the model: X counts only as a Hub model
 # link, an owner/name with a parameter count in its name, or a name that resolves to one.
@@ -70,21 +79,34 @@ _PARAMETER_COUNT = re.compile(r"(?<![A-Za-z])\d+(?:\.\d+)?(?:x\d+)?[BbMm](?![A-Z
 MADE_FROM = re.compile(r"\b(?:" + "|".join(_MADE_FROM) + r")(?:\b|(?=\())", re.I)
 # "基于 X 训练" (trained based on X): the model is the first Latin name before the clause ends.
 MADE_FROM_CJK = re.compile(r"基于|基於")
-# "a Llama 2 70b fine tune": the name comes before the phrase.
-NAME_THEN_FINE_TUNE = re.compile(r"\b([A-Z][A-Za-z]*(?:[ -]\d[\w.]*)+)\s+fine[- ]?tune\b")
+# "a Llama 2 70b fine tune", "LLaMA 7B fine-tuned on X": the name comes before the phrase.
+NAME_THEN_FINE_TUNE = re.compile(r"\b([A-Z][A-Za-z]*(?:[ -]\d[\w.]*)+)(?:\s+model)?\s+fine[- ]?tuned?\b")
+# "[X](url) as base", "X as the backbone", "X was the base": the model comes before the
+# phrase (a merge's or an encoder's card).
+MODEL_THEN_AS_BASE = re.compile(
+    r"(?P<model>\[[^\]\n]*\]\([^)\s]*\)|`?[\w./-]+`?)\s+"
+    r"(?:as\s+(?:the\s+|its\s+)?(?:base|backbone)|(?:was|is)\s+(?:the|its)\s+base)\b",
+    re.I,
+)
 _CJK_NAME = re.compile(r"^[^，。；\n]{0,20}?([A-Za-z][\w.-]*\d[\w.-]*)")
 # "Base Model: X", "- **Finetuned from model:** X", "Instruction tuned from: [X](url)"
 _LABEL = (
-    r"(?:base\s+model|backbone(?:\s+model)?|parent\s+model|"
-    r"(?:fine-?\s?tuned|instruction[- ]tuned|tuned|trained|distilled)\s+from(?:\s+model)?)"
+    r"(?:base\s+model|backbone(?:\s+model)?|parent\s+model|original\s+model|"
+    r"(?:fine-?\s?tuned|instruction[- ]tuned|tuned|trained|distilled)\s+from(?:\s+model)?"
+    # the same labels in Chinese cards: original, base, foundation model
+    r"|原始模型|基础模型|基座模型)"
 )
-LINEAGE_LABEL = re.compile(rf"^[\s>*_-]*{_LABEL}[\s*_]*[:：][\s*_]*(?P<value>\S.*)$", re.I | re.M)
+# Around a label, Markdown or HTML emphasis ("<b>Base Model</b>: X").
+_LABEL_MARKUP = r"(?:[\s>*_-]|</?(?:b|strong|em|i)>)*"
+LINEAGE_LABEL = re.compile(rf"^{_LABEL_MARKUP}{_LABEL}{_LABEL_MARKUP}[:：]{_LABEL_MARKUP}(?P<value>\S.*)$", re.I | re.M)
 # "| Base model | [X](url) |": a key-value table row whose first cell is such a label.
 LINEAGE_TABLE_ROW = re.compile(rf"^\s*\|[\s*_]*{_LABEL}[\s*_]*\|(?P<value>[^|\n]*)", re.I | re.M)
 # A statement's model comes within the same sentence, shortly after its phrase.
 _SPAN = 160
 _SENTENCE_END = re.compile(r"[.!?。](?:\s|$)|\n\s*\n")
 _REPO_ID = re.compile(r"(?<![\w./-])([A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?![\w/-])")
+_REPO_FILE = re.compile(r"/(?:blob|resolve|raw)/")
+_CODED_REPO_ID = re.compile(r"`([A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*[A-Za-z0-9])`")
 # A bare model name: a word with a digit or an inner hyphen ("CT-LLM-SFT", "Qwen2.5-32B").
 _BARE_NAME = re.compile(r"^[\s*_`\[(]*(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+|[A-Za-z]+\d[\w.]*)(?=[\s*_`\]),;:.]|$)")
 # A name written in prose with spaces: capitalised words and numbers, one with a digit
@@ -171,6 +193,8 @@ def _read_statements(card: str, repo_id: str) -> Iterable[tuple[list[str], str |
             yield ids[:1], None
     for match in NAME_THEN_FINE_TUNE.finditer(card):
         yield [], match.group(1)
+    for match in MODEL_THEN_AS_BASE.finditer(card):
+        yield _models_in(match.group("model"), names, guess=False)
     for match in MADE_FROM_CJK.finditer(card):
         if named := _CJK_NAME.match(card[match.end() : match.end() + _SPAN]):
             yield [], named.group(1)
@@ -281,11 +305,15 @@ def _models_in(span: str, names: _BareNames, *, guess: bool) -> tuple[list[str],
     `owner/name` mentions, else one bare name (an id when it resolves). A dataset link
     names no model."""
     linked = links.find_links(span)
-    models = [link.target for link in linked if link.kind == "hf_model"]
+    # a link to a file of a model's repo ("[Apache 2.0](…/Qwen2.5-1.5B/blob/main/LICENSE)")
+    # names that file, not the model
+    models = [link.target for link in linked if link.kind == "hf_model" and not _REPO_FILE.search(link.url)]
     if models or any(link.kind == "hf_dataset" for link in linked):
         return models, None
     plain = _without_urls(span)
-    ids = [m for m in _REPO_ID.findall(plain) if _plausible_repo_id(m, names)]
+    # an `owner/name` in code format is an identifier whatever its shape
+    coded = {m.group(1) for m in _CODED_REPO_ID.finditer(plain)}
+    ids = [m for m in _REPO_ID.findall(plain) if m in coded or _plausible_repo_id(m, names)]
     if ids:
         return ids, None
     bare = _BARE_NAME.match(plain) or _SPACED_NAME.match(plain)

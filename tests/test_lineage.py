@@ -164,6 +164,8 @@ def test_no_lineage_where_the_card_states_none(card: str, repo_id: str) -> None:
             ["TeleBase2.5"],
         ),
         ("Xwin-LM-70B is a Llama 2 70b fine tune, trained with RLHF.", ["Llama 2 70b"]),
+        ("LLaMA 7B fine-tuned on the English part of a role-play dataset.", ["LLaMA 7B"]),
+        ("Mistral 7B model fine-tuned on the Acme v1 dataset with QLoRA.", ["Mistral 7B"]),
         # linked, or no name at all: nothing unlinked
         ("It is an alignment version of [CT-LLM](https://huggingface.co/m-a-p/CT-LLM-Base).", []),
         ("This is a chat finetuned version of the base model.", []),
@@ -253,6 +255,39 @@ def test_a_card_stated_lineage_is_followed_to_the_base(tmp_path: Path) -> None:
             "acme/Acme-7B-Instruct",
             ["acme/Acme-7B"],
         ),
+        # the forms a reading of 45 cards of data/modelcards found missed:
+        # a quantised re-upload's "Original model" label, an HTML-bold label
+        (
+            "- Model creator: [Acme](https://huggingface.co/acme)\n"
+            "- Original model: [Acme Chat 7B](https://huggingface.co/acme/Acme-Chat-7B)",
+            "quants/Acme-Chat-7B-GGUF",
+            ["acme/Acme-Chat-7B"],
+        ),
+        ("<b>Base Model</b>: acme/Acme-7B-v1", "artist/Acme-7B-style", ["acme/Acme-7B-v1"]),
+        ("原始模型：https://huggingface.co/acme/Acme-7B\n\n将Acme-7B与lora进行合并", "me/Acme-7B-zh-GPTQ", ["acme/Acme-7B"]),
+        # an adapter's card, its base's id in code format whatever its shape
+        (
+            "These are LoRA adaption weights for runwayml/stable-diffusion-v1-5.",
+            "me/pokemon-lora",
+            ["runwayml/stable-diffusion-v1-5"],
+        ),
+        (
+            "An [adapter](https://adapterhub.ml) for the `allenai/scibert_scivocab_uncased` model.",
+            "me/scibert-ner-adapter",
+            ["allenai/scibert_scivocab_uncased"],
+        ),
+        # "builds on X"; a merge's "X as base"
+        (
+            "This model builds on the [google/pegasus-large](https://huggingface.co/google/pegasus-large) model.",
+            "me/pegasus-news",
+            ["google/pegasus-large"],
+        ),
+        (
+            "* [Acme-7B-slerp](https://huggingface.co/lab/Acme-7B-slerp) as base.\n"
+            "* [Other-7B](https://huggingface.co/o/Other-7B) as model 0.",
+            "me/Acme-2x7B-MoE",
+            ["lab/Acme-7B-slerp"],
+        ),
     ],
 )
 def test_the_forms_unseen_cards_name_their_base_in(card: str, repo_id: str, bases: list[str]) -> None:
@@ -274,6 +309,15 @@ def test_the_forms_unseen_cards_name_their_base_in(card: str, repo_id: str, base
         # the same owner's link to a larger sibling or another version is no base
         ("See also [Acme-70B-Instruct](https://huggingface.co/acme/Acme-70B-Instruct).", "acme/Acme-7B-Instruct"),
         ("Previous version: [Acme-7B](https://huggingface.co/acme/Acme-7B).", "acme/Acme-7B-v2"),
+        # a baseline compared with, and a model's weights for running it, are no base
+        ("We compare with [Llama-2-7B](https://huggingface.co/meta-llama/Llama-2-7b) as the baseline.", "acme/Acme-7B"),
+        ("The original model weights for inference are in the fp16 folder.", "acme/Acme-7B"),
+        # a link to a licence file in a model's repo names the licence, not a base
+        (
+            "Acme-R1-1.5B is derived from [Qwen-2.5 series](https://github.com/QwenLM/Qwen2.5), which are licensed "
+            "under [Apache 2.0 License](https://huggingface.co/Qwen/Qwen2.5-1.5B/blob/main/LICENSE).",
+            "acme/Acme-R1-32B",
+        ),
     ],
 )
 def test_the_forms_that_name_no_base(card: str, repo_id: str) -> None:
