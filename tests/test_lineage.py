@@ -264,7 +264,7 @@ def test_a_card_stated_lineage_is_followed_to_the_base(tmp_path: Path) -> None:
             ["acme/Acme-Chat-7B"],
         ),
         ("<b>Base Model</b>: acme/Acme-7B-v1", "artist/Acme-7B-style", ["acme/Acme-7B-v1"]),
-        ("原始模型：https://huggingface.co/acme/Acme-7B\n\n将Acme-7B与lora进行合并", "me/Acme-7B-zh-GPTQ", ["acme/Acme-7B"]),
+        ("原始模型：https://huggingface.co/acme/Acme-7B\n\n将Acme-7B与lora合并", "me/zh-GPTQ", ["acme/Acme-7B"]),
         # an adapter's card, its base's id in code format whatever its shape
         (
             "These are LoRA adaption weights for runwayml/stable-diffusion-v1-5.",
