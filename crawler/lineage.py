@@ -5,18 +5,20 @@ Findings, each a pure function over card text (never raising):
 - a *lineage statement*: a phrase saying the model was made from another ("a fine-tuned
   version of", "based on", "built upon", "builds on", "derived from", "continued
   pretraining of", "initialized from", "alignment version of", an adapter's "LoRA
-  adaption weights for") followed, in the same sentence, by the other model: a Hub
-  link, a bare `owner/name` of a model's shape (a size or version in its name, linked by
-  the card, or in code format: "function/tool calls" is prose), or, after the
+  adaption weights for", a copy's "converted to GGUF format from" or "quants of")
+  followed, in the same sentence, by the other model: a Hub link, a bare `owner/name`
+  of a model's shape (a size or version in its name, linked by the card, or in code
+  format: "function/tool calls" is prose), or, after the
   phrases that can only name a model, a bare model name (read as the card owner's repo);
   a name written with spaces ("the Poro 2 70B Base model") is no Hub id: it resolves only
   to the family's own base, else stays a name (never a design: "the Llama 3.1 70B
-  architecture"); or preceded by the model: "LLaMA 7B fine-tuned on X", a merge's
-  "[X](link) as base";
+  architecture"); or preceded by the model: "LLaMA 7B fine-tuned on X", "[X](link)
+  finetuned on", a merge's "[X](link) as a base";
 - a *lineage label*: a card field naming the base ("Base Model: X", "Backbone Model: X",
   "Finetuned from model: X", "Instruction tuned from: [X](link)", a quantised copy's
   "Original model: X"), in Markdown or HTML emphasis or none, also as a key-value
-  table row ("| Base model | X |") or a table's base column, in the row naming this model;
+  table row ("| Base model | X |") or a table's base column, in the row naming this model,
+  or as a heading ("## Original Model", a merge's "### Models Merged") over Hub links;
 - a *sibling base*: a link to a model of the same owner whose name marks it as the
   family's base (`…-base`, or this model's name less its tuned suffix: `Acme-7B` from
   `Acme-7B-Instruct`), from a card whose own name does not.
@@ -54,6 +56,9 @@ _MADE_FROM = (
     r"initiali[sz]ed\s+(?:from|by|with)",
     r"derivative\s+of",
     r"derived\s+from",
+    # a converted or quantised copy: "converted to GGUF format from X", "static quants of X"
+    r"converted\s+(?:to\s+[\w.-]+\s+(?:format\s+)?)?from",
+    r"quant(?:s|i[sz]ations?)\s+of",
     # "an alignment version of X", "an adapted version of X"; not "the beta version of X"
     rf"{_TUNED_KIND}[- ](?:version|variant|continuation)\s+of",
     r"(?:built|created|made|obtained|trained)\s+by\s+(?:fine-?\s?tuning|further\s+training|continu\w*\s+pre-?\s?training)(?:\s+of)?",
@@ -81,11 +86,18 @@ MADE_FROM = re.compile(r"\b(?:" + "|".join(_MADE_FROM) + r")(?:\b|(?=\())", re.I
 MADE_FROM_CJK = re.compile(r"基于|基於")
 # "a Llama 2 70b fine tune", "LLaMA 7B fine-tuned on X": the name comes before the phrase.
 NAME_THEN_FINE_TUNE = re.compile(r"\b([A-Z][A-Za-z]*(?:[ -]\d[\w.]*)+)(?:\s+model)?\s+fine[- ]?tuned?\b")
-# "[X](url) as base", "X as the backbone", "X was the base": the model comes before the
-# phrase (a merge's or an encoder's card).
+# The model before a phrase: a Markdown link, or a name standing on its own (not a URL's
+# tail), on the same line as the phrase.
+_MODEL_BEFORE = r"(?P<model>\[[^\]\n]*\]\([^)\s]*\)|(?<![\w./:-])`?[\w./-]+`?)[^\S\n]+"
+# "[X](url) as base", "X as the backbone", "X was the base" (a merge's or an encoder's card).
 MODEL_THEN_AS_BASE = re.compile(
-    r"(?P<model>\[[^\]\n]*\]\([^)\s]*\)|`?[\w./-]+`?)\s+"
-    r"(?:as\s+(?:the\s+|its\s+)?(?:base|backbone)|(?:was|is)\s+(?:the|its)\s+base)\b",
+    _MODEL_BEFORE + r"(?:as\s+(?:the\s+|its\s+|a\s+)?(?:base|backbone)|(?:was|is)\s+(?:the|its)\s+base)\b",
+    re.I,
+)
+# "[X](url) finetuned on [data](url)": a linked model or an owner/name before the phrase.
+LINKED_MODEL_THEN_TUNED = re.compile(
+    r"(?P<model>\[[^\]\n]*\]\([^)\s]*\)|(?<![\w./:-])`?[\w.-]+/[\w.-]+`?)[^\S\n]+"
+    r"(?:fine-?\s?tuned|trained)\s+(?:on|with)\b",
     re.I,
 )
 _CJK_NAME = re.compile(r"^[^，。；\n]{0,20}?([A-Za-z][\w.-]*\d[\w.-]*)")
@@ -193,11 +205,32 @@ def _read_statements(card: str, repo_id: str) -> Iterable[tuple[list[str], str |
             yield ids[:1], None
     for match in NAME_THEN_FINE_TUNE.finditer(card):
         yield [], match.group(1)
-    for match in MODEL_THEN_AS_BASE.finditer(card):
+    for match in [*MODEL_THEN_AS_BASE.finditer(card), *LINKED_MODEL_THEN_TUNED.finditer(card)]:
         yield _models_in(match.group("model"), names, guess=False)
+    for section in _lineage_sections(card):
+        yield _models_in(section, names, guess=False)[0], None
     for match in MADE_FROM_CJK.finditer(card):
         if named := _CJK_NAME.match(card[match.end() : match.end() + _SPAN]):
             yield [], named.group(1)
+
+
+# A heading that is a lineage label ("## Original Model", "### Models Merged"): the Hub
+# models linked in its section are the ones this model was made from.
+_LINEAGE_HEADING = re.compile(
+    rf"^#{{1,6}}[\s*_]*(?:{_LABEL}|models?\s+merged|merged\s+models?|models?\s+based\s+on|source\s+models?)s?"
+    r"[\s*_:：]*$",
+    re.I | re.M,
+)
+_NEXT_HEADING = re.compile(r"^#{1,6}\s", re.M)
+_SECTION_SPAN = 1000
+
+
+def _lineage_sections(card: str) -> Iterable[str]:
+    """The text under each heading that is a lineage label, up to the next heading."""
+    for heading in _LINEAGE_HEADING.finditer(card):
+        rest = card[heading.end() : heading.end() + _SECTION_SPAN]
+        end = _NEXT_HEADING.search(rest)
+        yield rest[: end.start()] if end else rest
 
 
 # A table column naming each row's base: "| Model | Base model |", "| Model | Based on |".
@@ -341,7 +374,9 @@ def _plausible_repo_id(candidate: str, names: _BareNames) -> bool:
     owner, name = candidate.split("/")
     if links.classify_url(f"{HUB}/{candidate}")[0] != "hf_model":
         return False
-    return bool(_MODEL_LIKE_NAME.search(name)) and not _MODEL_NAME_AS_OWNER.match(owner)
+    # "Llama 30B/33B": two sizes side by side, not an owner and a repo
+    sizes = _PARAMETER_COUNT.fullmatch(owner) is not None
+    return bool(_MODEL_LIKE_NAME.search(name)) and not _MODEL_NAME_AS_OWNER.match(owner) and not sizes
 
 
 def _sibling_bases(card: str, repo_id: str) -> list[str]:

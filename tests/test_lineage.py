@@ -288,6 +288,40 @@ def test_a_card_stated_lineage_is_followed_to_the_base(tmp_path: Path) -> None:
             "me/Acme-2x7B-MoE",
             ["lab/Acme-7B-slerp"],
         ),
+        # a converted or quantised copy's sentence; a heading that is a lineage label
+        (
+            "This model was converted to GGUF format from [`acme/Acme-7B`](https://huggingface.co/acme/Acme-7B) "
+            "using llama.cpp.",
+            "me/Acme-7B-Q4_K_M-GGUF",
+            ["acme/Acme-7B"],
+        ),
+        ("static quants of https://huggingface.co/acme/Acme-4x7b\n", "me/Acme-4x7b-GGUF", ["acme/Acme-4x7b"]),
+        (
+            "## Original Model\n\n[acme/acme-34b](https://huggingface.co/acme/acme-34b)\n\n"
+            "## Run with LlamaEdge\n\nSee [the 7B](https://huggingface.co/acme/acme-7b).",
+            "me/Acme-34B-GGUF",
+            ["acme/acme-34b"],
+        ),
+        (
+            "### Models Merged\n\nThe following models were included in the merge:\n"
+            "* [a/A-7B](https://huggingface.co/a/A-7B)\n* [b/B-7B](https://huggingface.co/b/B-7B)\n\n"
+            "### Configuration\n",
+            "me/AB-7B",
+            ["a/A-7B", "b/B-7B"],
+        ),
+        # a merge's base; a linked model before "finetuned on"
+        (
+            "This model was merged using the task arithmetic merge method using "
+            "[a/Base-8B](https://huggingface.co/a/Base-8B) as a base.",
+            "me/Merge-8B",
+            ["a/Base-8B"],
+        ),
+        (
+            "[Acme-v2-7B](https://huggingface.co/acme/Acme-v2-7B) finetuned on "
+            "[acme/truthy](https://huggingface.co/datasets/acme/truthy).",
+            "acme/Acme-truthy-7B",
+            ["acme/Acme-v2-7B"],
+        ),
     ],
 )
 def test_the_forms_unseen_cards_name_their_base_in(card: str, repo_id: str, bases: list[str]) -> None:
@@ -312,6 +346,12 @@ def test_the_forms_unseen_cards_name_their_base_in(card: str, repo_id: str, base
         # a baseline compared with, and a model's weights for running it, are no base
         ("We compare with [Llama-2-7B](https://huggingface.co/meta-llama/Llama-2-7b) as the baseline.", "acme/Acme-7B"),
         ("The original model weights for inference are in the fp16 folder.", "acme/Acme-7B"),
+        # two sizes side by side are no owner and repo
+        ("Llama 30B/33B fine-tuned on the Acme v2 dataset.", "me/Acme-30B-LoRA"),
+        # a URL's tail on the line above "Trained on" is no model before the phrase
+        ("Code: https://github.com/acme/project-0001\n\nTrained on https://huggingface.co/datasets/a/b", "acme/Acme"),
+        # a lineage heading over no Hub link
+        ("## Base model\n\nSee the technical report.\n", "acme/Acme-7B"),
         # a link to a licence file in a model's repo names the licence, not a base
         (
             "Acme-R1-1.5B is derived from [Qwen-2.5 series](https://github.com/QwenLM/Qwen2.5), which are licensed "
