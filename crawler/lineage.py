@@ -5,7 +5,8 @@ Findings, each a pure function over card text (never raising):
 - a *lineage statement*: a phrase saying the model was made from another ("a fine-tuned
   version of", "based on", "built upon", "builds on", "derived from", "continued
   pretraining of", "initialized from", "alignment version of", an adapter's "LoRA
-  adaption weights for", a copy's "converted to GGUF format from" or "quants of")
+  adaption weights for", a copy's "converted to GGUF format from", "quants of" or
+  "fork of", "a fine-tuned checkpoint of", "Fine-tuned" straight before a Hub link)
   followed, in the same sentence, by the other model: a Hub link, a bare `owner/name`
   of a model's shape (a size or version in its name, linked by the card, or in code
   format: "function/tool calls" is prose), or, after the
@@ -46,7 +47,9 @@ _TUNED_KIND = (
 )
 # Phrases after which the next model mentioned is the one this model was made from.
 _MADE_FROM = (
-    r"fine-?\s?tuned\s+(?:(?:version|variant|model)\s+)?(?:of|from)",
+    r"fine-?\s?tuned\s+(?:(?:version|variant|model|checkpoint)\s+)?(?:of|from)",
+    # "Fine-tuned [X](url) for speech recognition": a Hub model's link straight after it
+    r"fine-?\s?tuned(?=\s+\[[^\]\n]*\]\(https?://huggingface\.co/[\w.-]+/[\w.-]+/?\))",
     r"(?:instruction|instruct|chat|dpo|sft|rlhf)[- ]?(?:fine-?)?tuned\s+(?:version\s+of|from)",
     r"fine-?\s?tune\s+of",
     r"fine-?\s?tuned\s+on(?:\s+top\s+of)?",
@@ -56,6 +59,7 @@ _MADE_FROM = (
     r"initiali[sz]ed\s+(?:from|by|with)",
     r"derivative\s+of",
     r"derived\s+from",
+    r"fork\s+of",
     # a converted or quantised copy: "converted to GGUF format from X", "static quants of X"
     r"converted\s+(?:to\s+[\w.-]+\s+(?:format\s+)?)?from",
     r"quant(?:s|i[sz]ations?)\s+of",
@@ -73,7 +77,7 @@ _MADE_FROM = (
 )
 # Of those, the ones that cannot be followed by a dataset: a bare name after them is a model.
 _NAMES_A_MODEL = re.compile(
-    r"(?:version|variant|derivative|continuation)\s+of|initiali[sz]ed\s+(?:from|by|with)|tuned\s+from"
+    r"(?:version|variant|derivative|continuation|checkpoint)\s+of|initiali[sz]ed\s+(?:from|by|with)|tuned\s+from"
     r"|weights\s+for|adapter\s+for",
     re.I,
 )

@@ -322,6 +322,23 @@ def test_a_card_stated_lineage_is_followed_to_the_base(tmp_path: Path) -> None:
             "acme/Acme-truthy-7B",
             ["acme/Acme-v2-7B"],
         ),
+        # a Hub model's link straight after "Fine-tuned"; a fine-tuned checkpoint; a fork
+        (
+            "Fine-tuned [facebook/wav2vec2-large-xlsr-53](https://huggingface.co/facebook/wav2vec2-large-xlsr-53) "
+            "for speech recognition in Swedish.",
+            "me/w2v2-sv",
+            ["facebook/wav2vec2-large-xlsr-53"],
+        ),
+        (
+            "This model is a fine-tuned checkpoint of [mBART-large-50](https://huggingface.co/facebook/mbart-large-50).",
+            "facebook/mbart-large-50-one-to-many-mmt",
+            ["facebook/mbart-large-50"],
+        ),
+        (
+            "Fork of [CompVis/stable-diffusion-v1-4](https://huggingface.co/CompVis/stable-diffusion-v1-4).",
+            "me/sd-endpoints",
+            ["CompVis/stable-diffusion-v1-4"],
+        ),
     ],
 )
 def test_the_forms_unseen_cards_name_their_base_in(card: str, repo_id: str, bases: list[str]) -> None:
@@ -350,6 +367,12 @@ def test_the_forms_unseen_cards_name_their_base_in(card: str, repo_id: str, base
         ("Llama 30B/33B fine-tuned on the Acme v2 dataset.", "me/Acme-30B-LoRA"),
         # a URL's tail on the line above "Trained on" is no model before the phrase
         ("Code: https://github.com/acme/project-0001\n\nTrained on https://huggingface.co/datasets/a/b", "acme/Acme"),
+        # "our fine-tuned [models](org page)" announces the releases; it names no base
+        (
+            "We release all our fine-tuned [models](https://huggingface.co/acme), including "
+            "[Acme-70B-32k](https://huggingface.co/acme/Acme-70B-32k).",
+            "acme/Acme-7B",
+        ),
         # a lineage heading over no Hub link
         ("## Base model\n\nSee the technical report.\n", "acme/Acme-7B"),
         # a link to a licence file in a model's repo names the licence, not a base

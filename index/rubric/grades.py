@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-RUBRIC_VERSION = "2026.12-5"
+RUBRIC_VERSION = "2026.12-6"
 
 # Fixed ids, in leaderboard column order.
 CRITERIA = (
