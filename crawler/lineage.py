@@ -90,20 +90,35 @@ MADE_FROM = re.compile(r"\b(?:" + "|".join(_MADE_FROM) + r")(?:\b|(?=\())", re.I
 MADE_FROM_CJK = re.compile(r"基于|基於")
 # "a Llama 2 70b fine tune", "LLaMA 7B fine-tuned on X": the name comes before the phrase.
 NAME_THEN_FINE_TUNE = re.compile(r"\b([A-Z][A-Za-z]*(?:[ -]\d[\w.]*)+)(?:\s+model)?\s+fine[- ]?tuned?\b")
-# The model before a phrase: a Markdown link, or a name standing on its own (not a URL's
-# tail), on the same line as the phrase.
-_MODEL_BEFORE = r"(?P<model>\[[^\]\n]*\]\([^)\s]*\)|(?<![\w./:-])`?[\w./-]+`?)[^\S\n]+"
-# "[X](url) as base", "X as the backbone", "X was the base" (a merge's or an encoder's card).
-MODEL_THEN_AS_BASE = re.compile(
-    _MODEL_BEFORE + r"(?:as\s+(?:the\s+|its\s+|a\s+)?(?:base|backbone)|(?:was|is)\s+(?:the|its)\s+base)\b",
-    re.I,
+# Phrases the model comes before, on the same line: "[X](url) as base", "X as the
+# backbone", "X was the base" (a merge's or an encoder's card); "[X](url) finetuned on
+# [data](url)", where X is a linked model or an owner/name.
+AS_BASE_PHRASE = re.compile(
+    r"\b(?:as\s+(?:the\s+|its\s+|a\s+)?(?:base|backbone)|(?:was|is)\s+(?:the|its)\s+base)\b", re.I
 )
-# "[X](url) finetuned on [data](url)": a linked model or an owner/name before the phrase.
-LINKED_MODEL_THEN_TUNED = re.compile(
-    r"(?P<model>\[[^\]\n]*\]\([^)\s]*\)|(?<![\w./:-])`?[\w.-]+/[\w.-]+`?)[^\S\n]+"
-    r"(?:fine-?\s?tuned|trained)\s+(?:on|with)\b",
-    re.I,
-)
+TUNED_ON_PHRASE = re.compile(r"\b(?:fine-?\s?tuned|trained)\s+(?:on|with)\b", re.I)
+# The model just before such a phrase: a Markdown link, or a name standing on its own (not
+# a URL's tail). Matched backwards from the phrase, which is rare, rather than tried at
+# every position of the card.
+_LINK_OR_NAME_AT_END = re.compile(r"(?:\[[^\]\n]*\]\([^)\s]*\)|(?<![\w./:-])`?[\w./-]+`?)$")
+_LINK_OR_ID_AT_END = re.compile(r"(?:\[[^\]\n]*\]\([^)\s]*\)|(?<![\w./:-])`?[\w.-]+/[\w.-]+`?)$")
+_BEFORE_SPAN = 300
+
+
+def _models_before(card: str) -> Iterable[str]:
+    """The model written just before each phrase of `AS_BASE_PHRASE` or `TUNED_ON_PHRASE`."""
+    for phrase, model in ((AS_BASE_PHRASE, _LINK_OR_NAME_AT_END), (TUNED_ON_PHRASE, _LINK_OR_ID_AT_END)):
+        for match in phrase.finditer(card):
+            start = max(0, match.start() - _BEFORE_SPAN)
+            end = start + len(card[start : match.start()].rstrip(" \t"))
+            if end == match.start():
+                continue  # the phrase must follow the model after a space
+            line_start = card.rfind("\n", start, end) + 1
+            found = model.search(card, max(line_start, start), end)
+            if found:
+                yield found.group(0)
+
+
 _CJK_NAME = re.compile(r"^[^，。；\n]{0,20}?([A-Za-z][\w.-]*\d[\w.-]*)")
 # "Base Model: X", "- **Finetuned from model:** X", "Instruction tuned from: [X](url)"
 _LABEL = (
@@ -209,8 +224,8 @@ def _read_statements(card: str, repo_id: str) -> Iterable[tuple[list[str], str |
             yield ids[:1], None
     for match in NAME_THEN_FINE_TUNE.finditer(card):
         yield [], match.group(1)
-    for match in [*MODEL_THEN_AS_BASE.finditer(card), *LINKED_MODEL_THEN_TUNED.finditer(card)]:
-        yield _models_in(match.group("model"), names, guess=False)
+    for model in _models_before(card):
+        yield _models_in(model, names, guess=False)
     for section in _lineage_sections(card):
         yield _models_in(section, names, guess=False)[0], None
     for match in MADE_FROM_CJK.finditer(card):
