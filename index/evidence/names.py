@@ -135,12 +135,10 @@ def names_the_system(text: str, identity: frozenset[str]) -> bool:
     words = name_tokens(text)
     compact = compacted(text)
     for token in identity:
-        if len(token) == 2:
-            if _says_short_name(text, token):
-                return True
-            continue
-        if token in words or (len(token) >= 5 and token in compact):
+        if _says_token(text, token, words, compact):
             return True
+        if len(token) == 2:
+            continue
         # "RWKV" names ChatRWKV; require a long enough word so "chat" alone does not.
         if any(len(word) >= 4 and word in token for word in words):
             return True
@@ -158,10 +156,15 @@ def mentions_the_system(text: str, identity: frozenset[str]) -> bool:
         return False
     words = name_tokens(text)
     compact = compacted(text)
-    return any(
-        _says_short_name(text, token) if len(token) == 2 else token in words or (len(token) >= 5 and token in compact)
-        for token in identity
-    )
+    return any(_says_token(text, token, words, compact) for token in identity)
+
+
+def _says_token(text: str, token: str, words: frozenset[str], compact: str) -> bool:
+    """The text says an identity token: a two-letter one as a word of its own, another as
+    one of its words (`words`), or, when long enough, anywhere in its letters (`compact`)."""
+    if len(token) == 2:
+        return _says_short_name(text, token)
+    return token in words or (len(token) >= 5 and token in compact)
 
 
 def same_family(name: str, model_name: str) -> bool:
