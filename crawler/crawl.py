@@ -25,7 +25,7 @@ from crawler import links
 from crawler.arxiv import ArxivFetcher
 from crawler.github import GitHubFetcher, decode_readme
 from crawler.http import HttpCore
-from crawler.hub import HubFetcher, declared_datasets
+from crawler.hub import HubFetcher, declared_datasets, tagged_papers
 from crawler.lineage import NAME as _NAME
 from crawler.lineage import REPO_ID, declared_bases
 from crawler.pypi import PyPIFetcher
@@ -296,7 +296,7 @@ def _datasets_of(infos: list[Any]) -> list[str]:
 
 
 def _arxiv_of(infos: list[Any]) -> list[str]:
-    return _unique(t.removeprefix("arxiv:") for info in infos for t in info.tags or [] if t.startswith("arxiv:"))
+    return _unique(paper for info in infos for paper in tagged_papers(info))
 
 
 def _pairs(items: list[Any]) -> list[tuple[Any, Any]]:

@@ -128,3 +128,8 @@ def declared_datasets(info: Any) -> list[str]:
     declared = card_data.get("datasets")
     found = [declared] if isinstance(declared, str) else [d for d in declared or [] if isinstance(d, str)]
     return found + [t.removeprefix("dataset:") for t in info.tags or [] if t.startswith("dataset:")]
+
+
+def tagged_papers(info: Any) -> list[str]:
+    """The arXiv ids a model's or a dataset's Hub page tags (`arxiv:` tags)."""
+    return [t.removeprefix("arxiv:") for t in info.tags or [] if t.startswith("arxiv:")]

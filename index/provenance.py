@@ -22,13 +22,13 @@ Three questions a reader checking a grade asks, answered here from a project's c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from crawler import links
 from crawler.github import decode_readme
-from crawler.hub import declared_datasets
+from crawler.hub import declared_datasets, tagged_papers
 from crawler.lineage import base_models, bases_named_in_card
 from crawler.pages import human_page
 from crawler.results import Fetched, ProjectCrawl
@@ -284,7 +284,7 @@ def _why(role: str, target: str, view: CrawlView) -> tuple[str, str | None]:
             return named
     if role == "arxiv":
         for kind, what in (("hf_model", "paper tagged on"), ("hf_dataset", "paper tagged on dataset")):
-            named = _named_by_metadata(target, view, kind, _arxiv_of, what)
+            named = _named_by_metadata(target, view, kind, tagged_papers, what)
             if named:
                 return named
     if role in _FINDERS:
@@ -317,7 +317,3 @@ def _named_by_metadata(target: str, view: CrawlView, kind: str, names: Any, word
             if info.ok and target.lower() in {n.lower() for n in names(info.data)}:
                 return f"{words} {info.target}", info.url
     return None
-
-
-def _arxiv_of(info: Any) -> Iterable[str]:
-    return (t.removeprefix("arxiv:") for t in info.tags or [] if t.startswith("arxiv:"))
