@@ -100,8 +100,9 @@ TUNED_ON_PHRASE = re.compile(r"\b(?:fine-?\s?tuned|trained)\s+(?:on|with)\b", re
 # The model just before such a phrase: a Markdown link, or a name standing on its own (not
 # a URL's tail). Matched backwards from the phrase, which is rare, rather than tried at
 # every position of the card.
-_LINK_OR_NAME_AT_END = re.compile(r"(?:\[[^\]\n]*\]\([^)\s]*\)|(?<![\w./:-])`?[\w./-]+`?)$")
-_LINK_OR_ID_AT_END = re.compile(r"(?:\[[^\]\n]*\]\([^)\s]*\)|(?<![\w./:-])`?[\w.-]+/[\w.-]+`?)$")
+_LINK = r"\[[^\]\n]*\]\([^)\s]*\)"
+_LINK_OR_NAME_AT_END = re.compile(rf"(?:{_LINK}|(?<![\w./:-])`?[\w./-]+`?)$")
+_LINK_OR_ID_AT_END = re.compile(rf"(?:{_LINK}|(?<![\w./:-])`?[\w.-]+/[\w.-]+`?)$")
 _BEFORE_SPAN = 300
 
 
@@ -135,9 +136,10 @@ LINEAGE_TABLE_ROW = re.compile(rf"^\s*\|[\s*_]*{_LABEL}[\s*_]*\|(?P<value>[^|\n]
 # A statement's model comes within the same sentence, shortly after its phrase.
 _SPAN = 160
 _SENTENCE_END = re.compile(r"[.!?。](?:\s|$)|\n\s*\n")
-_REPO_ID = re.compile(r"(?<![\w./-])([A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?![\w/-])")
+_OWNER_SLASH_NAME = r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*[A-Za-z0-9]"
+_REPO_ID = re.compile(rf"(?<![\w./-])({_OWNER_SLASH_NAME})(?![\w/-])")
 _REPO_FILE = re.compile(r"/(?:blob|resolve|raw)/")
-_CODED_REPO_ID = re.compile(r"`([A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*[A-Za-z0-9])`")
+_CODED_REPO_ID = re.compile(rf"`({_OWNER_SLASH_NAME})`")
 # A bare model name: a word with a digit or an inner hyphen ("CT-LLM-SFT", "Qwen2.5-32B").
 _BARE_NAME = re.compile(r"^[\s*_`\[(]*(?:the\s+)?([A-Za-z][\w.]*(?:-[\w.]+)+|[A-Za-z]+\d[\w.]*)(?=[\s*_`\]),;:.]|$)")
 # A name written in prose with spaces: capitalised words and numbers, one with a digit
